@@ -63,6 +63,12 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.workdays",
     "motcua.dossiers",
+    "motcua.documents",
+    "motcua.forms",
+    "motcua.accounts",
+    "motcua.ratings",
+    "motcua.backoffice",
+    "motcua.monitoring",
     "motcua.api",
     "motcua.portal",
     "motcua.demo",
@@ -176,6 +182,7 @@ DEFAULT_FROM_EMAIL = env("MOTCUA_FROM_EMAIL", "Một cửa điện tử <khong-t
 # Lifecycle policy (domain.md §9.2, items 11 and 16): configuration, not code.
 MOTCUA_PAYMENT_PAUSES_CLOCK = env_bool("MOTCUA_PAYMENT_PAUSES_CLOCK", True)
 MOTCUA_MAX_REAPPOINTMENTS = int(env("MOTCUA_MAX_REAPPOINTMENTS", "1"))
+MOTCUA_MAX_UPLOAD_MB = int(env("MOTCUA_MAX_UPLOAD_MB", "10"))
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -246,3 +246,13 @@ def test_calendar_day_kinds_match_the_weekday():
     with pytest.raises(ValidationError, match="nghỉ bù"):
         CalendarDay(date=date(2026, 4, 26), kind="holiday", name="Giỗ Tổ").clean()
     CalendarDay(date=date(2026, 8, 22), kind="makeup_workday", name="Làm bù").clean()
+
+
+@pytest.mark.django_db
+def test_admin_lists_the_calendar_in_vietnamese(admin_client):
+    response = admin_client.get("/admin/workdays/calendarday/?nguon=chinh-thuc&date__year=2026")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tết Âm lịch (mùng 1)" in page
+    assert "Thứ Ba" in page
+    assert admin_client.get("/admin/workdays/workingwindow/add/").status_code == 200

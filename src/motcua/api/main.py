@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from motcua.core.errors import DomainError
 
-from . import calendar, catalog, units
+from . import calendar, catalog, dossiers, monitoring, units
 
 api = NinjaAPI(
     title="Mot Cua API",
@@ -64,3 +64,5 @@ def unauthenticated(request, exc):
 api.add_router("/v1/procedures", catalog.router)
 api.add_router("/v1/units", units.router)
 api.add_router("/v1/calendar", calendar.router)
+api.add_router("/v1/dossiers", dossiers.router)
+api.add_router("/v1/monitoring", monitoring.router)

@@ -202,6 +202,10 @@ class Dossier(models.Model):
     paid_online = models.BooleanField("thanh toán trực tuyến", default=False)
     e_result = models.BooleanField("có kết quả điện tử", default=False)
     result_number = models.CharField("số, ký hiệu kết quả", max_length=100, blank=True)
+    result_file = models.ForeignKey(
+        "documents.StoredFile", verbose_name="kết quả điện tử", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     verdict = models.CharField(
         "kết quả so với hạn", max_length=10, choices=Verdict.choices, blank=True
     )
@@ -249,6 +253,10 @@ class Component(models.Model):
     form = models.CharField("hình thức", max_length=20, choices=ComponentForm.choices)
     count = models.PositiveSmallIntegerField("số lượng", default=1)
     digitized = models.BooleanField("đã số hóa", default=False)
+    file = models.ForeignKey(
+        "documents.StoredFile", verbose_name="tệp đính kèm", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     reused = models.BooleanField(
         "tái sử dụng từ kho dữ liệu",
         default=False,

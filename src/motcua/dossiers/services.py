@@ -38,6 +38,7 @@ from .models import (
     Verdict,
 )
 from .rules import rule_set_at
+from .signals import dossier_changed
 from .transitions import TRANSITIONS, Transition, Where, allowed_from
 
 # --- creating dossiers ------------------------------------------------------------------------
@@ -193,7 +194,8 @@ def _add_components(dossier: Dossier, intake: Intake) -> None:
             name=c.get("name") or documents[c["document"]].name,
             form=c.get("form", ComponentForm.ORIGINAL),
             count=int(c.get("count", 1)),
-            digitized=bool(c.get("digitized", False)),
+            digitized=bool(c.get("digitized", False) or c.get("file")),
+            file=c.get("file"),
             reused=bool(c.get("reused", False)),
         )
         for c in intake.components
@@ -477,14 +479,18 @@ def _not_eligible(d: Dossier, actor, now, reason="", **_):
     return {"note": reason, "verdict": d.verdict}
 
 
-def _resolve(d: Dossier, actor, now, e_result=False, result_number="", note="", **_):
+def _resolve(
+    d: Dossier, actor, now, e_result=False, result_file=None, result_number="", note="", **_
+):
+    e_result = bool(e_result or result_file)
     if d.version.requires_written_result and not e_result:
         raise DomainError(
             "Thủ tục có kết quả là văn bản: phải đính kèm kết quả điện tử trước khi hoàn thành.",
             code="e_result_required",
             field="e_result",
         )
-    d.e_result = bool(e_result)
+    d.e_result = e_result
+    d.result_file = result_file or d.result_file
     d.result_number = result_number
     d.finished_at = now
     d.verdict = _dossier_verdict(d, now)
@@ -695,11 +701,13 @@ def _snapshot(d: Dossier) -> dict:
 
 
 def _event(d: Dossier, action, actor, role, unit, before, now, **extra) -> Event:
+    """Append the event of a change; listeners (monitoring's aggregates) update in the same
+    transaction, so a figure never counts a change that was rolled back."""
     before = before or {}
     last = d.events.order_by("-seq").values_list("seq", flat=True).first() or 0
     to_step = extra.pop("to_step", None)
     official = getattr(actor, "official", None) if actor is not None else None
-    return Event.objects.create(
+    event = Event.objects.create(
         dossier=d,
         seq=last + 1,
         action=action,
@@ -721,6 +729,8 @@ def _event(d: Dossier, action, actor, role, unit, before, now, **extra) -> Event
         verdict=extra.pop("verdict", "") or "",
         data=_jsonable(extra.pop("data", {}) or {}),
     )
+    dossier_changed.send(sender=Dossier, dossier=d, event=event)
+    return event
 
 
 def _jsonable(data: dict) -> dict:

@@ -1,0 +1,5 @@
+"""dossiers endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["Hồ sơ"])

@@ -1,0 +1,5 @@
+"""monitoring endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["Giám sát, đánh giá"])
