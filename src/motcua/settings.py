@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "motcua.core",
     "motcua.agencies",
     "motcua.catalog",

@@ -17,3 +17,12 @@ def test_search_without_diacritics_then_open_the_procedure(live_server, page):
     first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đăng ký khai sinh")
     expect(page.get_by_role("heading", name="Thành phần hồ sơ")).to_be_visible()
+
+
+def test_api_docs_render_from_local_files(live_server, page):
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("console", lambda m: failed.append(m.text) if "Content Security" in m.text else None)
+    page.goto(live_server.url + "/api/docs")
+    expect(page.get_by_text("/api/v1/procedures").first).to_be_visible()
+    assert failed == []

@@ -28,6 +28,7 @@ class Account:
     full_name: str
     role: str
     unit: str
+    level: str = ""
 
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
@@ -62,9 +63,19 @@ def load_demo() -> list[Account]:
         return create_officials()
 
 
+def one_per_kind(accounts: list[Account]) -> list[Account]:
+    """One account for each role at each level: enough to try every screen."""
+    seen, picked = set(), []
+    for a in accounts:
+        if (a.role, a.level) not in seen:
+            seen.add((a.role, a.level))
+            picked.append(a)
+    return picked
+
+
 def slug(unit: Unit) -> str:
     name = vn_fold(unit.short_name or unit.name)
-    for prefix in ("ubnd ", "uy ban nhan dan ", "trung tam phuc vu hanh chinh cong "):
+    for prefix in ("ubnd ", "uy ban nhan dan ", "trung tam phuc vu hanh chinh cong ", "ttpvhcc "):
         name = name.removeprefix(prefix)
     return "".join(ch for ch in name if ch.isalnum())[:24]
 
@@ -108,4 +119,4 @@ def _official(username: str, role: str, unit: Unit, n: int) -> Account:
         user=user, defaults={"full_name": name, "title": TITLES[role]}
     )
     RoleAssignment.objects.get_or_create(official=official, unit=unit, role=role)
-    return Account(username, official.full_name, Role(role).label, unit.name)
+    return Account(username, official.full_name, Role(role).label, unit.name, unit.level)

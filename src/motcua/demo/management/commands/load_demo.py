@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from motcua.demo.loader import DEMO_PASSWORD, load_demo
+from motcua.demo.loader import DEMO_PASSWORD, load_demo, one_per_kind
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Tài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
         )
-        shown = accounts[:12]
+        shown = one_per_kind(accounts)
         for a in shown:
             self.stdout.write(f"  {a.username:<32} {a.role:<40} {a.unit}")
         if len(accounts) > len(shown):
