@@ -273,3 +273,22 @@ def test_events_cannot_be_rewritten_or_deleted(procedure, people, province):
         event.save()
     with pytest.raises(ValidationError):
         event.delete()
+
+
+def test_corrections_are_audited_events(procedure, people, province, make_official):
+    d = receive(procedure, people, province)
+    with pytest.raises(Forbidden):
+        services.correct(d, people["receiver"], reason="Sai số", applicant_phone="0987654321")
+    admin = make_official("quantri.xa", "UNIT_ADMIN", province["commune_a"])
+    with pytest.raises(DomainError) as exc:
+        services.correct(d, admin, reason="Sai", applicant_id_number="012345678901")
+    assert exc.value.code == "not_correctable"
+    with pytest.raises(DomainError) as exc:
+        services.correct(d, admin, reason="Sai số", applicant_phone="12")
+    assert exc.value.code == "invalid_phone"
+    assert Dossier.objects.get(pk=d.pk).applicant_phone == "0912345678"
+    d = services.correct(d, admin, reason="Người nộp đổi số", applicant_phone="0987654321")
+    event = d.events.last()
+    assert event.action == "correct" and event.note == "Người nộp đổi số"
+    assert event.data["changes"]["applicant_phone"] == {"old": "0912345678", "new": "0987654321"}
+    assert d.events.count() == 2 and d.events.first().action == "receive"

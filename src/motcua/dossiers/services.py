@@ -583,6 +583,53 @@ HANDLERS = {
 assert set(HANDLERS) == set(TRANSITIONS) - {"submit"}
 
 
+# --- corrections -------------------------------------------------------------------------------
+
+CORRECTABLE = {
+    "applicant_name", "applicant_address", "applicant_phone", "applicant_email",
+    "representative_name", "return_address",
+}  # fmt: skip
+
+
+def correct(dossier: Dossier | str, actor, *, reason: str, now=None, **changes) -> Dossier:
+    """An audited administrative correction (domain.md §9.2, 17): nothing is rewritten in
+    the log; a ``correct`` event records each field's old and new value and the reason.
+    Only a unit administrator of the receiving unit (or a province administrator) may."""
+    now = now or timezone.now()
+    unknown = set(changes) - CORRECTABLE
+    if unknown or not changes:
+        raise DomainError(
+            "Chỉ được điều chỉnh thông tin liên hệ của người nộp và địa chỉ nhận kết quả.",
+            code="not_correctable",
+        )
+    if not reason.strip():
+        raise DomainError(
+            "Vui lòng ghi rõ lý do điều chỉnh.", code="reason_required", field="reason"
+        )
+    with transaction.atomic():
+        d = _lock(dossier)
+        role = next(
+            (r for r in (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN)
+             if scope.has_role(actor, r, d.receiving_unit)),
+            None,
+        )  # fmt: skip
+        if role is None:
+            raise Forbidden("Chỉ quản trị đơn vị tiếp nhận mới được điều chỉnh hồ sơ.")
+        before = _snapshot(d)
+        diff = {k: {"old": getattr(d, k), "new": str(v).strip()} for k, v in changes.items()}
+        for key, value in diff.items():
+            setattr(d, key, value["new"])
+        clean_applicant(
+            {"type": d.applicant_type, "name": d.applicant_name, "id_number": d.applicant_id_number,
+             "phone": d.applicant_phone, "email": d.applicant_email}
+        )  # fmt: skip
+        d.row_version += 1
+        d.save()
+        _event(d, "correct", actor, role, d.receiving_unit, before, now, note=reason,
+               data={"changes": diff})  # fmt: skip
+    return d
+
+
 # --- steps and deadlines ----------------------------------------------------------------------
 
 
