@@ -20,19 +20,28 @@ def procedure(province, decision):
     """3 working days: desk 4 h → specialist 12 h → head 4 h → desk 4 h (return)."""
     version = make_version(
         days=3,
-        steps=[("RECEIVER", "@receiving", 4), ("SPECIALIST", "@competent", 12),
-               ("HEAD", "@competent", 4), ("RECEIVER", "@receiving", 4)],
+        steps=[
+            ("RECEIVER", "@receiving", 4),
+            ("SPECIALIST", "@competent", 12),
+            ("HEAD", "@competent", 4),
+            ("RECEIVER", "@receiving", 4),
+        ],
         units=[province["commune_a"], province["commune_b"]],
-    )  # fmt: skip
+    )
     return catalog.publish(version, decision)
 
 
 @pytest.fixture
 def long_procedure(province, decision):
     version = make_version(
-        code="1.000894", name="Đăng ký kết hôn", days=10,
-        steps=[("RECEIVER", "@receiving", 4), ("SPECIALIST", "@competent", 68),
-               ("HEAD", "@competent", 8)],
+        code="1.000894",
+        name="Đăng ký kết hôn",
+        days=10,
+        steps=[
+            ("RECEIVER", "@receiving", 4),
+            ("SPECIALIST", "@competent", 68),
+            ("HEAD", "@competent", 8),
+        ],
         units=[province["commune_a"]],
-    )  # fmt: skip
+    )
     return catalog.publish(version, decision)

@@ -26,23 +26,40 @@ def test_happy_path_from_counter_to_return(procedure, people, province):
 
     d = services.act(d, "forward", people["receiver"], now=at("2026-03-02 10:00"))
     assert (d.state, d.step_order, d.current_unit) == ("IN_PROCESS", 2, province["commune_a"])
-    d = services.act(d, "assign", people["head"], assignee=people["specialist"],
-                     now=at("2026-03-02 10:30"))  # fmt: skip
+    d = services.act(
+        d, "assign", people["head"], assignee=people["specialist"], now=at("2026-03-02 10:30")
+    )
     assert d.assignee == people["specialist"]
     d = services.act(d, "forward", people["specialist"], now=at("2026-03-02 16:00"))
     assert (d.step_order, d.step_role) == (3, "HEAD")
-    d = services.act(d, "resolve", people["head"], e_result=True, result_number="15/GKS",
-                     now=at("2026-03-04 10:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "resolve",
+        people["head"],
+        e_result=True,
+        result_number="15/GKS",
+        now=at("2026-03-04 10:00"),
+    )
     assert d.state == "RESOLVED" and d.national_code == 9 and d.verdict == "EARLY"
     assert (d.step_order, d.current_unit) == (4, province["commune_a_center"])
-    d = services.act(d, "return_result", people["receiver"], recipient="Nguyễn Thị Ngọc Ánh",
-                     now=at("2026-03-05 08:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "return_result",
+        people["receiver"],
+        recipient="Nguyễn Thị Ngọc Ánh",
+        now=at("2026-03-05 08:00"),
+    )
     assert d.state == "RETURNED" and d.returned_at == at("2026-03-05 08:00")
 
     events = list(d.events.all())
     assert [e.action for e in events] == [
-        "receive", "forward", "assign", "forward", "resolve", "return_result",
-    ]  # fmt: skip
+        "receive",
+        "forward",
+        "assign",
+        "forward",
+        "resolve",
+        "return_result",
+    ]
     assert [e.to_state for e in events][-2:] == ["RESOLVED", "RETURNED"]
     assert events[1].verdict == "ON_TIME" and events[1].step_order == 1
     assert events[3].verdict == "EARLY" and events[3].to_step_order == 3
@@ -50,24 +67,31 @@ def test_happy_path_from_counter_to_return(procedure, people, province):
 
 
 def test_codes_are_sequential_per_agency_and_day(procedure, people, province):
-    codes = [receive(procedure, people, province, when=w).code for w in
-             ("2026-03-02 09:00", "2026-03-02 09:05", "2026-03-03 08:00")]  # fmt: skip
-    assert codes == ["000.01.31.H99-260302-0001", "000.01.31.H99-260302-0002",
-                     "000.01.31.H99-260303-0001"]  # fmt: skip
+    codes = [
+        receive(procedure, people, province, when=w).code
+        for w in ("2026-03-02 09:00", "2026-03-02 09:05", "2026-03-03 08:00")
+    ]
+    assert codes == [
+        "000.01.31.H99-260302-0001",
+        "000.01.31.H99-260302-0002",
+        "000.01.31.H99-260303-0001",
+    ]
 
 
 def test_a_failed_receipt_leaves_nothing_and_no_gap(procedure, people, province):
     bad = intake(procedure)
     bad.applicant["id_number"] = "03719000012"  # 11 digits
     with pytest.raises(DomainError) as exc:
-        services.receive_at_counter(people["receiver"], province["commune_a_center"], bad,
-                                    now=at("2026-03-02 09:00"))  # fmt: skip
+        services.receive_at_counter(
+            people["receiver"], province["commune_a_center"], bad, now=at("2026-03-02 09:00")
+        )
     assert exc.value.code == "invalid_id_number" and exc.value.field == "applicant.id_number"
     missing = intake(procedure)
     missing.components = []
     with pytest.raises(DomainError) as exc:
-        services.receive_at_counter(people["receiver"], province["commune_a_center"], missing,
-                                    now=at("2026-03-02 09:00"))  # fmt: skip
+        services.receive_at_counter(
+            people["receiver"], province["commune_a_center"], missing, now=at("2026-03-02 09:00")
+        )
     assert exc.value.code == "components_missing" and "Tờ khai" in exc.value.message
     assert Dossier.objects.count() == 0 and Event.objects.count() == 0
     assert receive(procedure, people, province).code.endswith("-0001")
@@ -81,8 +105,14 @@ def test_supplement_pauses_the_clock_e7(long_procedure, people, province):
     with pytest.raises(DomainError) as exc:
         services.act(d, "request_supplement", people["specialist"], now=at("2026-03-05 09:00"))
     assert exc.value.code == "reason_required"
-    d = services.act(d, "request_supplement", people["specialist"], reason="Thiếu bản sao CCCD",
-                     items=["Bản sao căn cước"], now=at("2026-03-05 09:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "request_supplement",
+        people["specialist"],
+        reason="Thiếu bản sao CCCD",
+        items=["Bản sao căn cước"],
+        now=at("2026-03-05 09:00"),
+    )
     assert d.state == "WAITING_SUPPLEMENT" and d.national_code == 5
     d = services.act(d, "complete_supplement", people["receiver"], now=at("2026-03-12 09:00"))
     assert d.state == "IN_PROCESS"
@@ -96,15 +126,31 @@ def test_supplement_pauses_the_clock_e7(long_procedure, people, province):
 def test_second_supplement_warns_it_counts_late(long_procedure, people, province):
     d = receive(long_procedure, people, province)
     d = services.act(d, "forward", people["receiver"], now=at("2026-03-02 10:00"))
-    d = services.act(d, "request_supplement", people["specialist"], reason="Thiếu giấy tờ",
-                     now=at("2026-03-03 09:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "request_supplement",
+        people["specialist"],
+        reason="Thiếu giấy tờ",
+        now=at("2026-03-03 09:00"),
+    )
     d = services.act(d, "complete_supplement", people["receiver"], now=at("2026-03-04 09:00"))
     with pytest.raises(DomainError) as exc:
-        services.act(d, "request_supplement", people["specialist"], reason="Thiếu tiếp",
-                     now=at("2026-03-05 09:00"))  # fmt: skip
+        services.act(
+            d,
+            "request_supplement",
+            people["specialist"],
+            reason="Thiếu tiếp",
+            now=at("2026-03-05 09:00"),
+        )
     assert exc.value.code == "second_supplement_counts_late" and "quá hạn" in exc.value.message
-    d = services.act(d, "request_supplement", people["specialist"], reason="Thiếu tiếp",
-                     acknowledge_late=True, now=at("2026-03-05 09:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "request_supplement",
+        people["specialist"],
+        reason="Thiếu tiếp",
+        acknowledge_late=True,
+        now=at("2026-03-05 09:00"),
+    )
     d = services.act(d, "complete_supplement", people["receiver"], now=at("2026-03-05 10:00"))
     d = services.act(d, "forward", people["specialist"], now=at("2026-03-06 09:00"))
     d = services.act(d, "resolve", people["head"], e_result=True, now=at("2026-03-06 10:00"))
@@ -113,14 +159,16 @@ def test_second_supplement_warns_it_counts_late(long_procedure, people, province
 
 def test_online_refusal_needs_a_reason(procedure, people, province, make_official):
     citizen = make_official("congdan", "LEADER_VIEWER", province["commune_b"])
-    d = services.submit_online(citizen, province["commune_a_center"], intake(procedure),
-                               now=at("2026-03-02 20:00"))  # fmt: skip
+    d = services.submit_online(
+        citizen, province["commune_a_center"], intake(procedure), now=at("2026-03-02 20:00")
+    )
     assert d.state == "SUBMITTED" and d.national_code == 1 and d.received_at is None
     with pytest.raises(DomainError) as exc:
         services.act(d, "refuse", people["receiver"], reason="  ")
     assert exc.value.code == "reason_required"
-    d = services.act(d, "refuse", people["receiver"], reason="Không thuộc thẩm quyền",
-                     now=at("2026-03-03 08:00"))  # fmt: skip
+    d = services.act(
+        d, "refuse", people["receiver"], reason="Không thuộc thẩm quyền", now=at("2026-03-03 08:00")
+    )
     assert d.state == "REJECTED" and d.national_code == 3
     with pytest.raises(Conflict) as exc:
         services.act(d, "receive", people["receiver"])
@@ -128,10 +176,20 @@ def test_online_refusal_needs_a_reason(procedure, people, province, make_officia
 
 
 def test_online_receipt_starts_the_clock_at_receipt(procedure, people, province):
-    d = services.submit_online(None, province["commune_a_center"], intake(procedure),
-                               idempotency_key="abc-1", now=at("2026-03-06 20:00"))  # fmt: skip
-    again = services.submit_online(None, province["commune_a_center"], intake(procedure),
-                                   idempotency_key="abc-1", now=at("2026-03-06 20:00"))  # fmt: skip
+    d = services.submit_online(
+        None,
+        province["commune_a_center"],
+        intake(procedure),
+        idempotency_key="abc-1",
+        now=at("2026-03-06 20:00"),
+    )
+    again = services.submit_online(
+        None,
+        province["commune_a_center"],
+        intake(procedure),
+        idempotency_key="abc-1",
+        now=at("2026-03-06 20:00"),
+    )
     assert again.pk == d.pk and Dossier.objects.count() == 1
     d = services.act(d, "receive", people["receiver"], now=at("2026-03-09 08:00"))
     assert d.state == "RECEIVED" and d.received_at == at("2026-03-09 08:00")
@@ -141,8 +199,15 @@ def test_online_receipt_starts_the_clock_at_receipt(procedure, people, province)
 def test_lien_thong_to_another_unit_and_back(procedure, people, province):
     d = receive(procedure, people, province)
     d = services.act(d, "forward", people["receiver"], now=at("2026-03-02 10:00"))
-    d = services.act(d, "transfer", people["specialist"], to_unit="000.01.12.H99", hours=8,
-                     reason="Xác minh lý lịch tư pháp", now=at("2026-03-02 13:30"))  # fmt: skip
+    d = services.act(
+        d,
+        "transfer",
+        people["specialist"],
+        to_unit="000.01.12.H99",
+        hours=8,
+        reason="Xác minh lý lịch tư pháp",
+        now=at("2026-03-02 13:30"),
+    )
     assert d.current_unit == province["justice_div"] and d.step_role == "SPECIALIST"
     assert d.step_due_at == at("2026-03-03 11:30")
     with pytest.raises(Forbidden):
@@ -161,8 +226,14 @@ def test_send_back_to_an_earlier_step(procedure, people, province):
     with pytest.raises(DomainError) as exc:
         services.act(d, "send_back", people["head"], to_step=3, reason="x")
     assert exc.value.code == "invalid_step"
-    d = services.act(d, "send_back", people["head"], to_step=2, reason="Thẩm định lại",
-                     now=at("2026-03-03 11:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "send_back",
+        people["head"],
+        to_step=2,
+        reason="Thẩm định lại",
+        now=at("2026-03-03 11:00"),
+    )
     assert d.step_order == 2 and d.events.last().to_step_order == 2
 
 
@@ -171,18 +242,36 @@ def test_late_dossier_demands_one_apology_e8(long_procedure, people, province):
     d = services.act(d, "forward", people["receiver"], now=at("2026-03-02 10:00"))
     assert not services.needs_apology(d, at("2026-03-12 16:00"))
     with pytest.raises(DomainError) as exc:
-        services.act(d, "apologize", people["head"], reason="Chờ xác minh",
-                     new_due="2026-03-20T17:00:00+07:00", now=at("2026-03-12 16:00"))  # fmt: skip
+        services.act(
+            d,
+            "apologize",
+            people["head"],
+            reason="Chờ xác minh",
+            new_due="2026-03-20T17:00:00+07:00",
+            now=at("2026-03-12 16:00"),
+        )
     assert exc.value.code == "apology_too_early"
     assert services.needs_apology(d, at("2026-03-13 08:00"))  # one working day before
-    d = services.act(d, "apologize", people["head"], reason="Chờ xác minh",
-                     new_due="2026-03-20T17:00:00+07:00", now=at("2026-03-13 08:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "apologize",
+        people["head"],
+        reason="Chờ xác minh",
+        new_due="2026-03-20T17:00:00+07:00",
+        now=at("2026-03-13 08:00"),
+    )
     assert d.apologies == 1 and d.rescheduled_due_at == at("2026-03-20 17:00")
     assert d.due_at == at("2026-03-16 17:00")  # statistics keep the original
     assert not services.needs_apology(d, at("2026-03-13 09:00"))
     with pytest.raises(DomainError) as exc:
-        services.act(d, "apologize", people["head"], reason="Lần nữa",
-                     new_due="2026-03-27T17:00:00+07:00", now=at("2026-03-17 08:00"))  # fmt: skip
+        services.act(
+            d,
+            "apologize",
+            people["head"],
+            reason="Lần nữa",
+            new_due="2026-03-27T17:00:00+07:00",
+            now=at("2026-03-17 08:00"),
+        )
     assert exc.value.code == "reappointment_limit"
     d = services.act(d, "forward", people["specialist"], now=at("2026-03-18 09:00"))
     d = services.act(d, "resolve", people["head"], e_result=True, now=at("2026-03-18 10:00"))
@@ -191,8 +280,9 @@ def test_late_dossier_demands_one_apology_e8(long_procedure, people, province):
 
 def test_applicant_stop_request(procedure, people, province, make_official):
     owner = make_official("congdan", "LEADER_VIEWER", province["commune_b"])
-    d = services.submit_online(owner, province["commune_a_center"], intake(procedure),
-                               now=at("2026-03-02 09:00"))  # fmt: skip
+    d = services.submit_online(
+        owner, province["commune_a_center"], intake(procedure), now=at("2026-03-02 09:00")
+    )
     d = services.act(d, "withdraw", owner, reason="Không còn nhu cầu", now=at("2026-03-02 10:00"))
     assert d.state == "WITHDRAWN" and d.national_code == 7
 
@@ -214,8 +304,13 @@ def test_no_stop_once_a_decision_exists(procedure, people, province):
 def test_not_eligible_stops_with_a_reasoned_notice(procedure, people, province):
     d = receive(procedure, people, province)
     d = services.act(d, "forward", people["receiver"], now=at("2026-03-02 10:00"))
-    d = services.act(d, "not_eligible", people["head"], reason="Không đủ điều kiện theo Điều 16",
-                     now=at("2026-03-03 10:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "not_eligible",
+        people["head"],
+        reason="Không đủ điều kiện theo Điều 16",
+        now=at("2026-03-03 10:00"),
+    )
     assert d.state == "STOPPED" and d.national_code == 8 and d.verdict == "EARLY"
 
 
@@ -230,11 +325,18 @@ def test_written_result_requires_an_e_result(procedure, people, province):
 def test_financial_obligation_pauses_the_clock(procedure, people, province):
     d = receive(procedure, people, province)
     d = services.act(d, "forward", people["receiver"], now=at("2026-03-02 10:00"))
-    d = services.act(d, "request_payment", people["specialist"], reason="Nộp thuế",
-                     amount=500000, now=at("2026-03-03 09:00"))  # fmt: skip
+    d = services.act(
+        d,
+        "request_payment",
+        people["specialist"],
+        reason="Nộp thuế",
+        amount=500000,
+        now=at("2026-03-03 09:00"),
+    )
     assert d.state == "WAITING_PAYMENT" and d.national_code == 6
-    d = services.act(d, "confirm_payment", people["receiver"], paid_online=True,
-                     now=at("2026-03-04 09:00"))  # fmt: skip
+    d = services.act(
+        d, "confirm_payment", people["receiver"], paid_online=True, now=at("2026-03-04 09:00")
+    )
     assert d.due_at == at("2026-03-06 17:00") and d.paid_online
 
 
@@ -243,11 +345,13 @@ def test_who_may_act(procedure, people, province):
     with pytest.raises(Forbidden):
         services.act(d, "forward", people["other_receiver"])
     with pytest.raises(Forbidden):
-        services.receive_at_counter(people["other_receiver"], province["commune_a_center"],
-                                    intake(procedure))  # fmt: skip
+        services.receive_at_counter(
+            people["other_receiver"], province["commune_a_center"], intake(procedure)
+        )
     assert [t.action for t in services.available_actions(d, people["receiver"])] == [
-        "forward", "withdraw",
-    ]  # fmt: skip
+        "forward",
+        "withdraw",
+    ]
     assert services.available_actions(d, people["other_receiver"]) == []
     d = services.act(d, "forward", people["receiver"], now=at("2026-03-02 10:00"))
     d = services.act(d, "assign", people["head"], assignee=people["specialist"])

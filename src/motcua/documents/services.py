@@ -56,9 +56,12 @@ def store(data: bytes, name: str, *, user=None) -> StoredFile:
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         stored = StoredFile(
-            sha256=digest, name=name[:255], content_type=content_type, size=len(data),
+            sha256=digest,
+            name=name[:255],
+            content_type=content_type,
+            size=len(data),
             uploaded_by=user if getattr(user, "pk", None) else None,
-        )  # fmt: skip
+        )
         existing = StoredFile.objects.filter(sha256=digest).exclude(file="").first()
         if existing:
             stored.file.name = existing.file.name

@@ -22,8 +22,17 @@ class ComponentInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = Event
-    fields = ["seq", "at", "action", "actor_name", "from_state", "to_state", "step_name",
-              "verdict", "note"]  # fmt: skip
+    fields = [
+        "seq",
+        "at",
+        "action",
+        "actor_name",
+        "from_state",
+        "to_state",
+        "step_name",
+        "verdict",
+        "note",
+    ]
 
 
 @admin.register(Dossier)

@@ -45,30 +45,35 @@ def clean_applicant(data: dict) -> Applicant:
     a.phone = a.phone.replace(" ", "").replace(".", "")
     if a.type not in ApplicantType.values:
         raise DomainError(
-            "Loại đối tượng phải là công dân hoặc tổ chức.", code="invalid_applicant_type",
+            "Loại đối tượng phải là công dân hoặc tổ chức.",
+            code="invalid_applicant_type",
             field="applicant.type",
-        )  # fmt: skip
+        )
     if not a.name:
         raise DomainError(
-            "Vui lòng nhập họ tên người nộp hoặc tên tổ chức.", code="applicant_name_required",
+            "Vui lòng nhập họ tên người nộp hoặc tên tổ chức.",
+            code="applicant_name_required",
             field="applicant.name",
-        )  # fmt: skip
+        )
     if a.type == ApplicantType.CITIZEN and not CCCD.match(a.id_number):
         raise DomainError(
             "Số định danh cá nhân (căn cước) phải gồm đúng 12 chữ số.",
-            code="invalid_id_number", field="applicant.id_number",
-        )  # fmt: skip
+            code="invalid_id_number",
+            field="applicant.id_number",
+        )
     if a.type == ApplicantType.ORGANIZATION and not TAX_CODE.match(a.id_number):
         raise DomainError(
             "Mã số thuế (mã số doanh nghiệp) phải gồm 10 chữ số, hoặc 13 chữ số với chi nhánh "
             "(ví dụ 0101234567-001).",
-            code="invalid_tax_code", field="applicant.id_number",
-        )  # fmt: skip
+            code="invalid_tax_code",
+            field="applicant.id_number",
+        )
     if a.phone and not PHONE.match(a.phone):
         raise DomainError(
-            "Số điện thoại không hợp lệ (ví dụ 0912345678).", code="invalid_phone",
+            "Số điện thoại không hợp lệ (ví dụ 0912345678).",
+            code="invalid_phone",
             field="applicant.phone",
-        )  # fmt: skip
+        )
     if a.email:
         try:
             validate_email(a.email)
@@ -79,6 +84,7 @@ def clean_applicant(data: dict) -> Applicant:
     if a.representative_id_number and not CCCD.match(a.representative_id_number):
         raise DomainError(
             "Số định danh của người được ủy quyền phải gồm đúng 12 chữ số.",
-            code="invalid_id_number", field="applicant.representative_id_number",
-        )  # fmt: skip
+            code="invalid_id_number",
+            field="applicant.representative_id_number",
+        )
     return a

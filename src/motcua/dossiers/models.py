@@ -203,9 +203,13 @@ class Dossier(models.Model):
     e_result = models.BooleanField("có kết quả điện tử", default=False)
     result_number = models.CharField("số, ký hiệu kết quả", max_length=100, blank=True)
     result_file = models.ForeignKey(
-        "documents.StoredFile", verbose_name="kết quả điện tử", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        "documents.StoredFile",
+        verbose_name="kết quả điện tử",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     verdict = models.CharField(
         "kết quả so với hạn", max_length=10, choices=Verdict.choices, blank=True
     )
@@ -254,9 +258,13 @@ class Component(models.Model):
     count = models.PositiveSmallIntegerField("số lượng", default=1)
     digitized = models.BooleanField("đã số hóa", default=False)
     file = models.ForeignKey(
-        "documents.StoredFile", verbose_name="tệp đính kèm", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        "documents.StoredFile",
+        verbose_name="tệp đính kèm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reused = models.BooleanField(
         "tái sử dụng từ kho dữ liệu",
         default=False,

@@ -166,9 +166,10 @@ def _default_competent(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
     if len(units) == 1:
         return units[0]
     raise DomainError(
-        "Vui lòng chọn cơ quan giải quyết hồ sơ.", code="competent_unit_required",
+        "Vui lòng chọn cơ quan giải quyết hồ sơ.",
+        code="competent_unit_required",
         field="competent_unit",
-    )  # fmt: skip
+    )
 
 
 def _check_components(version: ProcedureVersion, components: list[dict]) -> None:
@@ -361,9 +362,31 @@ def _request_intake_supplement(d: Dossier, actor, now, reason="", items=(), **_)
     return {"note": reason, "data": {"items": list(items)}}
 
 
-def _resubmit(d: Dossier, actor, now, note="", **_):
+def _resubmit(d: Dossier, actor, now, note="", components=(), **_):
     d.submitted_at = now
-    return {"note": note}
+    return {"note": note, "data": _add_supplement(d, components)}
+
+
+def _add_supplement(d: Dossier, components) -> dict:
+    """Documents handed in to answer a supplement request join the dossier's components
+    (``components`` as in ``Intake``); the event lists them."""
+    if not components:
+        return {}
+    documents = {doc.pk: doc for doc in d.version.documents.all()}
+    rows = [
+        Component(
+            dossier=d,
+            document=documents.get(c.get("document")),
+            name=c.get("name") or getattr(documents.get(c.get("document")), "name", "Bổ sung"),
+            form=c.get("form", ComponentForm.ELECTRONIC),
+            digitized=bool(c.get("file")),
+            file=c.get("file"),
+            reused=bool(c.get("reused", False)),
+        )
+        for c in components
+    ]
+    Component.objects.bulk_create(rows)
+    return {"supplement": [r.name for r in rows]}
 
 
 def _refuse(d: Dossier, actor, now, reason="", **_):
@@ -452,8 +475,8 @@ def _resume(d: Dossier, now) -> dict:
     return {"paused_from": paused_from.isoformat(), "paused_hours": paused.total_seconds() / 3600}
 
 
-def _complete_supplement(d: Dossier, actor, now, note="", **_):
-    return {"note": note, "data": _resume(d, now)}
+def _complete_supplement(d: Dossier, actor, now, note="", components=(), **_):
+    return {"note": note, "data": {**_resume(d, now), **_add_supplement(d, components)}}
 
 
 def _lapse_supplement(d: Dossier, actor, now, reason="", **_):
@@ -586,9 +609,13 @@ assert set(HANDLERS) == set(TRANSITIONS) - {"submit"}
 # --- corrections -------------------------------------------------------------------------------
 
 CORRECTABLE = {
-    "applicant_name", "applicant_address", "applicant_phone", "applicant_email",
-    "representative_name", "return_address",
-}  # fmt: skip
+    "applicant_name",
+    "applicant_address",
+    "applicant_phone",
+    "applicant_email",
+    "representative_name",
+    "return_address",
+}
 
 
 def correct(dossier: Dossier | str, actor, *, reason: str, now=None, **changes) -> Dossier:
@@ -609,10 +636,13 @@ def correct(dossier: Dossier | str, actor, *, reason: str, now=None, **changes) 
     with transaction.atomic():
         d = _lock(dossier)
         role = next(
-            (r for r in (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN)
-             if scope.has_role(actor, r, d.receiving_unit)),
+            (
+                r
+                for r in (Role.UNIT_ADMIN, Role.PROVINCE_ADMIN)
+                if scope.has_role(actor, r, d.receiving_unit)
+            ),
             None,
-        )  # fmt: skip
+        )
         if role is None:
             raise Forbidden("Chỉ quản trị đơn vị tiếp nhận mới được điều chỉnh hồ sơ.")
         before = _snapshot(d)
@@ -620,13 +650,27 @@ def correct(dossier: Dossier | str, actor, *, reason: str, now=None, **changes) 
         for key, value in diff.items():
             setattr(d, key, value["new"])
         clean_applicant(
-            {"type": d.applicant_type, "name": d.applicant_name, "id_number": d.applicant_id_number,
-             "phone": d.applicant_phone, "email": d.applicant_email}
-        )  # fmt: skip
+            {
+                "type": d.applicant_type,
+                "name": d.applicant_name,
+                "id_number": d.applicant_id_number,
+                "phone": d.applicant_phone,
+                "email": d.applicant_email,
+            }
+        )
         d.row_version += 1
         d.save()
-        _event(d, "correct", actor, role, d.receiving_unit, before, now, note=reason,
-               data={"changes": diff})  # fmt: skip
+        _event(
+            d,
+            "correct",
+            actor,
+            role,
+            d.receiving_unit,
+            before,
+            now,
+            note=reason,
+            data={"changes": diff},
+        )
     return d
 
 
