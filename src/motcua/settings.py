@@ -11,6 +11,8 @@ in-process, a secret key generated once into ``var/secret_key``. Production sets
 - ``CELERY_BROKER_URL`` e.g. ``redis://127.0.0.1:6379/0``; without it tasks run in-process
 - ``MOTCUA_PUBLIC_URL`` the portal's public address, printed in QR codes on receipts
 - ``MOTCUA_EMAIL_URL``  ``smtp://host:port``; without it e-mail goes to the console
+- ``MOTCUA_SIGNING_KEY`` / ``MOTCUA_SIGNING_CERT`` the unit's signing key and certificate
+  (paths; a .p12/.pfx key needs no certificate), ``MOTCUA_SIGNING_PASSPHRASE`` its passphrase
 """
 
 import os
@@ -184,6 +186,11 @@ DEFAULT_FROM_EMAIL = env("MOTCUA_FROM_EMAIL", "Một cửa điện tử <khong-t
 MOTCUA_PAYMENT_PAUSES_CLOCK = env_bool("MOTCUA_PAYMENT_PAUSES_CLOCK", True)
 MOTCUA_MAX_REAPPOINTMENTS = int(env("MOTCUA_MAX_REAPPOINTMENTS", "1"))
 MOTCUA_MAX_UPLOAD_MB = int(env("MOTCUA_MAX_UPLOAD_MB", "10"))
+
+# Digital signatures on results and forms (documents/signing.py).
+MOTCUA_SIGNING_KEY = env("MOTCUA_SIGNING_KEY")
+MOTCUA_SIGNING_CERT = env("MOTCUA_SIGNING_CERT")
+MOTCUA_SIGNING_PASSPHRASE = env("MOTCUA_SIGNING_PASSPHRASE")
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
