@@ -2,8 +2,10 @@
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Query, Router, Schema
+from pydantic import AfterValidator, WithJsonSchema
 
 from motcua.workdays import services
 
@@ -19,7 +21,12 @@ class DeadlineOut(Schema):
     unit: str
     label: str
     hour_mode: bool
-    cutoff: time | None
+    # A wall-clock time in Vietnam ("15:00:00"), not an RFC 3339 time with an offset.
+    cutoff: Annotated[
+        time | None,
+        WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}$"},
+                                  {"type": "null"}]}),
+    ]  # fmt: skip
     appointment: str
 
 
@@ -29,8 +36,16 @@ class WorkingDaysOut(Schema):
     to_date: date = Field(..., alias="to")
 
 
+def _modern(moment: datetime) -> datetime:
+    # Before 1900 the zone database gives Vietnam's local mean time (+07:06:30), which is
+    # not a valid RFC 3339 offset; no dossier is that old.
+    if not 1900 <= moment.year <= 2199:
+        raise ValueError("Năm phải từ 1900 đến 2199.")
+    return moment
+
+
 class DeadlineQuery(Schema):
-    start: datetime = Field(
+    start: Annotated[datetime, AfterValidator(_modern)] = Field(
         ...,
         description="Thời điểm tiếp nhận hồ sơ, ISO 8601; không ghi múi giờ thì hiểu là giờ "
         "Việt Nam (+07:00).",

@@ -3,8 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from motcua.catalog import services
@@ -132,14 +133,24 @@ class ProcedureDetail(ProcedureSummary):
         return list(v.steps.all())
 
 
+class Pages(LimitOffsetPagination):
+    """Bounded limit and offset: a huge number is a 422, not a database overflow (500)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=100_000)
+
+
 class ProcedureFilter(Schema):
     q: str = ""
     field: str | None = None
     unit: str | None = None
 
 
-@router.get("", response=list[ProcedureSummary], summary="Tìm thủ tục hành chính")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "", response={200: list[ProcedureSummary], 422: Error}, summary="Tìm thủ tục hành chính"
+)
+@paginate(Pages)
 def list_procedures(request, filters: Query[ProcedureFilter]):
     """Published procedures, searched without regard to diacritics ("dang ky khai sinh")."""
     return services.search(filters.q, field=filters.field, unit=filters.unit)
@@ -151,6 +162,8 @@ def list_procedures(request, filters: Query[ProcedureFilter]):
     summary="Chi tiết thủ tục (phiên bản đang công khai)",
 )
 def get_procedure(request, code: str):
+    if "\x00" in code:  # PostgreSQL text cannot hold NUL: no such code
+        raise Http404
     procedure = get_object_or_404(
         Procedure.objects.select_related("current_version__field", "current_version__decision"),
         code=code,

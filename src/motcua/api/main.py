@@ -6,11 +6,12 @@ document is served at /api/openapi.json and the interactive docs at /api/docs.
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from motcua.core.errors import DomainError
 
 from . import calendar, catalog, dossiers, monitoring, units
+from .inputs import SafeParser
 
 api = NinjaAPI(
     title="Mot Cua API",
@@ -19,6 +20,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=SafeParser(),
 )
 
 
@@ -50,6 +52,16 @@ def not_found(request, exc):
     return api.create_response(
         request, {"code": "not_found", "message": "Không tìm thấy."}, status=404
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """Ninja's own errors (a body that is not JSON: 400) in the same shape as the others."""
+    if exc.status_code == 400:
+        code, message = "bad_request", "Nội dung gửi lên không đọc được (cần JSON hợp lệ)."
+    else:
+        code, message = "http_error", str(exc)
+    return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
