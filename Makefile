@@ -37,7 +37,7 @@ migrate:
 	$(PY) -m motcua migrate --noinput -v 0
 
 demo:
-	$(PY) -m motcua load_demo
+	$(PY) -m motcua load_demo --with-dossiers
 
 clean:
 	rm -rf $(VENV) var

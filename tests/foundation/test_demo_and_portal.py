@@ -41,3 +41,15 @@ def test_catalog_pages_list_and_show_demo_procedures(demo):
     assert "Thành phần hồ sơ" in text and "Quy trình nội bộ" in text
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     assert client.get("/thu-tuc/0.000000/").status_code == 404
+
+
+def test_demo_history_goes_through_the_services(demo, settings, mailoutbox):
+    from motcua.demo.history import create_history
+    from motcua.dossiers.models import Dossier, Event
+
+    made = create_history(days=6, per_day=3)
+    assert made > 0 and Dossier.objects.count() == made
+    assert create_history() == 0, "a second run keeps the existing dossiers"
+    assert Event.objects.filter(action="receive").count() == made
+    assert Dossier.objects.exclude(state="RECEIVED").exists()
+    assert mailoutbox == [], "history sends no messages"

@@ -10,7 +10,9 @@ never tells anyone anything, and a failing gateway never undoes a change.
 """
 
 import logging
+import threading
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -146,8 +148,24 @@ def compose(dossier, event) -> Message | None:
     return Message(subject=subject, body=body, sms=f"{text} Tra cứu: {link}")
 
 
+_quiet = threading.local()
+
+
+@contextmanager
+def suppressed():
+    """Send nothing while history is written (demo data, imports): those events happened
+    long ago and nobody is waiting for their messages."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
+
+
 def notify(dossier, event) -> None:
     """Queue the message of ``event`` to go out when the current transaction commits."""
+    if getattr(_quiet, "on", False):
+        return
     message = compose(dossier, event)
     if message is None:
         return

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from motcua.demo.history import create_history
 from motcua.demo.loader import DEMO_PASSWORD, load_demo, one_per_kind
 
 
@@ -8,9 +9,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="không in danh sách tài khoản")
+        parser.add_argument(
+            "--with-dossiers",
+            action="store_true",
+            help="tạo thêm hồ sơ của 30 ngày qua (chỉ khi chưa có hồ sơ nào)",
+        )
 
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, with_dossiers=False, **options):
         accounts = load_demo()
+        if with_dossiers and (made := create_history()):
+            self.stdout.write(f"Đã tạo {made} hồ sơ trình diễn của 30 ngày qua.")
         if quiet:
             return
         self.stdout.write(
