@@ -13,6 +13,12 @@ in-process, a secret key generated once into ``var/secret_key``. Production sets
 - ``MOTCUA_EMAIL_URL``  ``smtp://host:port``; without it e-mail goes to the console
 - ``MOTCUA_SIGNING_KEY`` / ``MOTCUA_SIGNING_CERT`` the unit's signing key and certificate
   (paths; a .p12/.pfx key needs no certificate), ``MOTCUA_SIGNING_PASSPHRASE`` its passphrase
+- ``MOTCUA_OIDC_ISSUER``, ``MOTCUA_OIDC_CLIENT_ID``, ``MOTCUA_OIDC_CLIENT_SECRET`` (and
+  ``_SCOPE``, ``_ID_CLAIM``, ``_LABEL``): sign-in with an OpenID Connect identity provider
+  (the national one); off when unset — see ``accounts/oidc.py``
+- ``MOTCUA_SMS_BACKEND`` ``console`` (default) or a registered gateway — ``portal/notifications.py``
+- ``MOTCUA_PAYMENT_PAUSES_CLOCK``, ``MOTCUA_MAX_REAPPOINTMENTS``, ``MOTCUA_MAX_UPLOAD_MB``:
+  lifecycle and upload policy (defaults: yes, 1, 10)
 """
 
 import os
