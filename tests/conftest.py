@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from motcua.agencies.models import Official, RoleAssignment, Unit
 from motcua.catalog import services as catalog
 from motcua.catalog.models import PublicationDecision
-from tests.factories import make_version
+from tests.factories import FOUR_STEPS, make_version
 
 
 @pytest.fixture
@@ -83,6 +83,27 @@ def decision(db):
 @pytest.fixture
 def published(province, decision):
     version = make_version(units=[province["commune_a"], province["commune_b"]])
+    return catalog.publish(version, decision)
+
+
+@pytest.fixture
+def people(province, make_official):
+    """Commune A's desk, specialist and head; commune B's desk; a justice specialist."""
+    return {
+        "receiver": make_official("tiepnhan", "RECEIVER", province["commune_a_center"]),
+        "specialist": make_official("chuyenvien", "SPECIALIST", province["commune_a"]),
+        "head": make_official("lanhdao", "HEAD", province["commune_a"]),
+        "other_receiver": make_official("tiepnhan.b", "RECEIVER", province["commune_b"]),
+        "justice": make_official("chuyenvien.stp", "SPECIALIST", province["justice_div"]),
+    }
+
+
+@pytest.fixture
+def procedure(province, decision):
+    """3 working days in four steps (FOUR_STEPS), resolved by communes A and B."""
+    version = make_version(
+        days=3, steps=FOUR_STEPS, units=[province["commune_a"], province["commune_b"]]
+    )
     return catalog.publish(version, decision)
 
 

@@ -13,6 +13,15 @@ from motcua.catalog.models import (
 )
 from motcua.dossiers.services import Intake
 
+# The usual internal process of a 3-working-day procedure: desk 4 h → specialist 12 h →
+# head 4 h → desk 4 h (return).
+FOUR_STEPS = [
+    ("RECEIVER", "@receiving", 4),
+    ("SPECIALIST", "@competent", 12),
+    ("HEAD", "@competent", 4),
+    ("RECEIVER", "@receiving", 4),
+]
+
 
 def make_version(code="1.001193", name="Đăng ký khai sinh", *, days=3, steps=None, units=()):
     field, _ = Field.objects.get_or_create(code="HOTICH", defaults={"name": "Hộ tịch"})

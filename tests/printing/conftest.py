@@ -8,7 +8,7 @@ from motcua.agencies.models import Unit
 from motcua.catalog import services as catalog
 from motcua.catalog.models import Fee
 from motcua.dossiers import services
-from tests.factories import at, intake, make_version
+from tests.factories import FOUR_STEPS, at, intake, make_version
 
 
 @pytest.fixture
@@ -27,8 +27,7 @@ def procedure(province, decision):
     """3 working days: desk 4 h → specialist 12 h → head 4 h → desk 4 h (return); a fee."""
     version = make_version(
         days=3,
-        steps=[("RECEIVER", "@receiving", 4), ("SPECIALIST", "@competent", 12),
-               ("HEAD", "@competent", 4), ("RECEIVER", "@receiving", 4)],
+        steps=FOUR_STEPS,
         units=[province["commune_a"], province["commune_b"]],
     )  # fmt: skip
     for order, name in enumerate(["Tiếp nhận hồ sơ", "Thẩm định hồ sơ", "Phê duyệt kết quả",
