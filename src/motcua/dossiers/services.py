@@ -10,13 +10,19 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from motcua.agencies import scope
 from motcua.agencies.models import Role, Unit
-from motcua.catalog.models import ProcedureVersion, ProcessStep, StepUnit
+from motcua.catalog.models import (
+    Fee,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+    StepUnit,
+    VersionStatus,
+)
 from motcua.catalog.services import accepting_dossiers
 from motcua.core.errors import Conflict, DomainError, Forbidden, NotFound
 from motcua.workdays import deadlines
@@ -65,11 +71,13 @@ def receive_at_counter(actor, receiving_unit: Unit, intake: Intake, *, now=None)
     _require_role(actor, Role.RECEIVER, receiving_unit)
     with transaction.atomic():
         dossier = _new_dossier(intake, receiving_unit, Channel.DIRECT, now)
-        dossier.code = allocate_code(receiving_unit, now)
         _start_clock(dossier, now)
+        # Taken last, just before the writes: the day's counter row stays locked (other
+        # desks' officials wait on it) only for the inserts and the commit.
+        dossier.code = allocate_code(receiving_unit, now)
         dossier.save()
         _add_components(dossier, intake)
-        _event(dossier, "receive", actor, Role.RECEIVER, receiving_unit, "", now)
+        _event(dossier, "receive", actor, Role.RECEIVER, receiving_unit, "", now, seq=1)
     return dossier
 
 
@@ -96,7 +104,7 @@ def submit_online(
             dossier.code = allocate_code(receiving_unit, now)
             dossier.save()
             _add_components(dossier, intake)
-            _event(dossier, "submit", owner, "", None, "", now)
+            _event(dossier, "submit", owner, "", None, "", now, seq=1)
     except IntegrityError:
         if idempotency_key and (found := _by_key(idempotency_key, owner)):
             return found
@@ -152,7 +160,7 @@ def _new_dossier(intake: Intake, receiving_unit: Unit, channel: str, now) -> Dos
         return_address=intake.return_address,
         summary=intake.summary or version.name,
         sets=intake.sets,
-        fee_total=sum((f.amount for f in version.fees.all()), Decimal(0)),
+        fee_total=sum((f.amount for f in _parts(version).fees), Decimal(0)),
         **applicant.as_fields(),
     )
 
@@ -174,7 +182,8 @@ def _default_competent(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
 
 def _check_components(version: ProcedureVersion, components: list[dict]) -> None:
     given = {c.get("document") for c in components}
-    missing = [d.name for d in version.documents.all() if not d.optional and d.pk not in given]
+    documents = _parts(version).documents.values()
+    missing = [d.name for d in documents if not d.optional and d.pk not in given]
     if missing:
         raise DomainError(
             "Thiếu thành phần hồ sơ bắt buộc: " + "; ".join(missing) + ".",
@@ -187,7 +196,8 @@ def _check_components(version: ProcedureVersion, components: list[dict]) -> None
 
 
 def _add_components(dossier: Dossier, intake: Intake) -> None:
-    documents = {d.pk: d for d in intake.version.documents.all()}
+    parts = _parts(intake.version)
+    documents = parts.documents
     Component.objects.bulk_create(
         Component(
             dossier=dossier,
@@ -202,32 +212,28 @@ def _add_components(dossier: Dossier, intake: Intake) -> None:
         for c in intake.components
     )
     DossierFee.objects.bulk_create(
-        DossierFee(dossier=dossier, name=f.name, amount=f.amount)
-        for f in intake.version.fees.all()
-        if f.amount
+        DossierFee(dossier=dossier, name=f.name, amount=f.amount) for f in parts.fees if f.amount
     )
 
 
 def allocate_code(unit: Unit, moment: datetime) -> str:
     """R-CODE-1: ``<agency e-identifier>-<YYMMDD>-<daily sequence, 4+ digits>``.
 
-    The day's counter row is locked until the caller's transaction ends, so a rolled-back
-    dossier gives its number back and two officials never get the same one.
+    One upsert creates the day's counter row or moves it on, and returns the number. The row
+    stays locked until the caller's transaction ends, so a rolled-back dossier gives its
+    number back and two officials never get the same one (tests/concurrency).
     """
     day = local(moment).date()
-    for _attempt in range(3):
-        updated = CodeSequence.objects.filter(agency_code=unit.code, day=day).update(
-            last=F("last") + 1
+    qn = connection.ops.quote_name
+    table, last = qn(CodeSequence._meta.db_table), qn("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS s ({qn('agency_code')}, {qn('day')}, {last}) "
+            f"VALUES (%s, %s, 1) ON CONFLICT ({qn('agency_code')}, {qn('day')}) "
+            f"DO UPDATE SET {last} = s.{last} + 1 RETURNING {last}",
+            [unit.code, connection.ops.adapt_datefield_value(day)],
         )
-        if updated:
-            break
-        try:
-            with transaction.atomic():
-                CodeSequence.objects.create(agency_code=unit.code, day=day, last=1)
-            break
-        except IntegrityError:
-            continue  # another transaction created the day's row first; increment it
-    seq = CodeSequence.objects.get(agency_code=unit.code, day=day).last
+        seq = cursor.fetchone()[0]
     return f"{unit.code}-{day:%y%m%d}-{seq:04d}"
 
 
@@ -310,40 +316,57 @@ def _check_state(d: Dossier, t: Transition) -> None:
     )
 
 
-def authorize(d: Dossier, t: Transition, actor) -> tuple[str, Unit | None]:
-    """The role and unit under which ``actor`` may take ``t`` now, or ``Forbidden``."""
+def authorize(d: Dossier, t: Transition, actor, held=None) -> tuple[str, Unit | None]:
+    """The role and unit under which ``actor`` may take ``t`` now, or ``Forbidden``.
+
+    ``held``: the actor's roles as read by ``_roles_held`` (checking many actions at once
+    reads them once); None reads them here."""
     is_owner = d.owner_id is not None and getattr(actor, "pk", None) == d.owner_id
     if t.where == Where.APPLICANT or (t.also_applicant and is_owner):
         if is_owner:
             return "APPLICANT", None
         raise Forbidden("Chỉ người nộp hồ sơ mới thực hiện được thao tác này.")
     if t.where == Where.RECEIVING:
-        return _require_role(actor, t.role, d.receiving_unit), d.receiving_unit
+        return _require_role(actor, t.role, d.receiving_unit, held), d.receiving_unit
     if t.where == Where.COMPETENT:
-        return _require_role(actor, t.role, d.competent_unit), d.competent_unit
+        return _require_role(actor, t.role, d.competent_unit, held), d.competent_unit
     unit = d.current_unit
-    if scope.has_role(actor, Role.HEAD, unit):
+    if _has_role(actor, Role.HEAD, unit, held):
         return Role.HEAD, unit
-    role = _require_role(actor, t.role or d.step_role, unit)
+    role = _require_role(actor, t.role or d.step_role, unit, held)
     if d.assignee_id and d.assignee_id != actor.pk:
         raise Forbidden("Hồ sơ đang được phân công cho cán bộ khác.", code="assigned_to_another")
     return role, unit
 
 
-def _require_role(actor, role: str, unit: Unit) -> str:
-    if not scope.has_role(actor, role, unit):
+def _require_role(actor, role: str, unit: Unit, held=None) -> str:
+    if not _has_role(actor, role, unit, held):
         raise Forbidden(
             f"Bạn không có vai trò «{Role(role).label}» tại {unit.name}.", code="forbidden"
         )
     return role
 
 
+def _roles_held(actor) -> list[tuple[str, str]]:
+    """(role, unit path) of every role the actor holds, in one query."""
+    return [(a.role, a.unit.path) for a in scope.assignments(actor)]
+
+
+def _has_role(actor, role: str, unit: Unit, held=None) -> bool:
+    """``scope.has_role``, answered from ``held`` when the roles were read already."""
+    if held is None:
+        return scope.has_role(actor, role, unit)
+    return any(r == role and unit.path.startswith(path) for r, path in held)
+
+
 def available_actions(d: Dossier, actor) -> list[Transition]:
-    """The actions ``actor`` may take on ``d`` now (the screens offer these and no others)."""
+    """The actions ``actor`` may take on ``d`` now (the screens offer these and no others).
+    The actor's roles are read once for all the actions, not once per action."""
     found = []
+    held = _roles_held(actor)
     for t in allowed_from(d.state):
         try:
-            authorize(d, t, actor)
+            authorize(d, t, actor, held)
         except Forbidden:
             continue
         found.append(t)
@@ -678,7 +701,36 @@ def correct(dossier: Dossier | str, actor, *, reason: str, now=None, **changes) 
 
 
 def _steps(d: Dossier) -> list[ProcessStep]:
-    return list(d.version.steps.order_by("order"))
+    return _parts(d.version).steps
+
+
+@dataclass(frozen=True)
+class _Parts:
+    documents: dict[int, RequiredDocument]  # by key, in the catalog's order
+    fees: list[Fee]
+    steps: list[ProcessStep]  # by order
+
+
+_parts_cache: dict[tuple, _Parts] = {}
+
+
+def _parts(version: ProcedureVersion) -> _Parts:
+    """A version's documents, fees and steps. Once a version leaves draft its parts are
+    frozen (``catalog.FrozenWithVersion``), so they are read once per process instead of
+    three times per receipt; a draft's are read every time."""
+    key = (version.pk, version.created_at)
+    found = _parts_cache.get(key) if version.status != VersionStatus.DRAFT else None
+    if found is None:
+        found = _Parts(
+            {d.pk: d for d in version.documents.all()},
+            list(version.fees.all()),
+            list(version.steps.order_by("order")),
+        )
+        if version.status != VersionStatus.DRAFT:
+            if len(_parts_cache) > 4096:  # a catalog has a few thousand versions at most
+                _parts_cache.clear()
+            _parts_cache[key] = found
+    return found
 
 
 def _step(steps: list[ProcessStep], order: int, missing: str = "invalid_step") -> ProcessStep:
@@ -791,16 +843,18 @@ def _snapshot(d: Dossier) -> dict:
     }
 
 
-def _event(d: Dossier, action, actor, role, unit, before, now, **extra) -> Event:
+def _event(d: Dossier, action, actor, role, unit, before, now, seq=None, **extra) -> Event:
     """Append the event of a change; listeners (monitoring's aggregates) update in the same
-    transaction, so a figure never counts a change that was rolled back."""
+    transaction, so a figure never counts a change that was rolled back. ``seq`` is given
+    when known (1 for a new dossier), saving a query."""
     before = before or {}
-    last = d.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+    if seq is None:
+        seq = (d.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     to_step = extra.pop("to_step", None)
     official = getattr(actor, "official", None) if actor is not None else None
     event = Event.objects.create(
         dossier=d,
-        seq=last + 1,
+        seq=seq,
         action=action,
         at=now,
         actor=actor if getattr(actor, "pk", None) else None,

@@ -1,0 +1,166 @@
+"""The permission-filtered dossier list, first page of 100, with concurrent clients.
+
+Every client is an official of the demo province (all of them in turn: province, department,
+division, commune scopes) asking for their list, as the API serves it: `visible_to(user)`,
+ordered by due date, joined to procedure and units, 101 rows fetched.
+
+    .venv/bin/python -m bench.lists --via sql  --clients 16   # the database's part
+    .venv/bin/python -m bench.lists --via http --clients 16   # GET /api/v1/dossiers?limit=100
+    .venv/bin/python -m bench.lists --via sql --unjoined      # diagnosis: without the joins
+
+``--via sql`` runs the exact SQL the API's queryset compiles to for each official, on one
+connection per client (the database alone: no Python object building, no JSON).
+``--via http`` goes through gunicorn, the token check, the query, and the JSON answer.
+"""
+
+import argparse
+import random
+import threading
+import time
+
+from bench import common, httpload
+
+
+def officials() -> list[tuple[str, str]]:
+    """(username, level of the unit of their first role), every demo official."""
+    from motcua.agencies.models import RoleAssignment
+
+    seen = {}
+    for ra in RoleAssignment.objects.select_related("official__user", "unit").order_by("pk"):
+        level = "province" if ra.role == "PROVINCE_ADMIN" else ra.unit.level
+        seen.setdefault(ra.official.user.username, level)
+    return sorted(seen.items())
+
+
+def page_sql(username: str, limit: int, joined: bool = True) -> tuple[str, list]:
+    """The SQL of the API's list page for ``username`` (see api.dossiers.list_dossiers);
+    ``joined=False``: the same page without the joined procedure, units and assignee (what
+    a list that fetched those separately would run)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import F
+
+    from motcua.api.dossiers import DETAIL_RELATED
+    from motcua.dossiers import queries
+
+    user = get_user_model().objects.get(username=username)
+    qs = queries.visible_to(user)
+    if joined:
+        qs = qs.select_related(*DETAIL_RELATED)
+    qs = qs.order_by(F("due_at").asc(nulls_last=True), "pk")[: limit + 1]
+    sql, params = qs.query.sql_with_params()
+    return sql, list(params)
+
+
+def via_sql(people, clients, seconds, limit, joined=True, settings=()):
+    import psycopg
+
+    statements = {name: page_sql(name, limit, joined) for name, _ in people}
+    levels = dict(people)
+    results: list[list[tuple[float, str]]] = [[] for _ in range(clients)]
+    gate = threading.Barrier(clients)
+    begin = time.time() + 2 + 3  # connections open, then 3 s of warm-up
+    end = begin + seconds
+    pids: list[int] = []
+    cpu = common.Window(begin, end, db=lambda: pids, client=None)
+
+    def client(i: int) -> None:
+        rng = random.Random(i)
+        # Client-side binding, as Django sends it (no server-side prepared plans).
+        with psycopg.connect(common.BENCH_URL, cursor_factory=psycopg.ClientCursor) as conn:
+            pids.append(conn.info.backend_pid)
+            for setting in settings:
+                conn.execute(f"SET {setting}")
+            gate.wait()
+            while (now := time.time()) < end:
+                name = rng.choice(people)[0]
+                sql, params = statements[name]
+                t0 = time.perf_counter()
+                conn.execute(sql, params).fetchall()
+                if now >= begin:
+                    results[i].append((time.perf_counter() - t0, levels[name]))
+            cpu.wait()  # the server process lives until its CPU time is read
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return [r for rs in results for r in rs], {}, cpu
+
+
+def via_http(people, clients, seconds, limit, workers):
+    names = [n for n, _ in people]
+    tokens = httpload.tokens(names)
+    levels = dict(people)
+
+    def make(client: int, rng: random.Random) -> httpload.Request:
+        name = rng.choice(names)
+        return httpload.Request(
+            "GET", f"/api/v1/dossiers?limit={limit}", None, tokens[name], levels[name]
+        )
+
+    with httpload.server(workers) as srv:
+        httpload.load(srv, clients, 3, make, warmup=0)
+        results, _, cpu = httpload.load(srv, clients, seconds, make)
+    ok = [(r.seconds, r.tag) for r in results if r.status == 200]
+    return ok, httpload.errors(results, {200}), cpu
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--via", choices=["sql", "http"], default="sql")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (http)")
+    parser.add_argument(
+        "--unjoined",
+        action="store_true",
+        help="diagnosis (sql): the page without its joins, to see what the joins cost",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SETTING",
+        help="diagnosis (sql): a PostgreSQL setting for the session, e.g. enable_memoize=off",
+    )
+    args = parser.parse_args(argv)
+
+    common.setup()
+    from motcua.dossiers.models import Dossier
+
+    people = officials()
+    if args.via == "sql":
+        results, unexpected, cpu = via_sql(
+            people, args.clients, args.seconds, args.limit, not args.unjoined, args.set
+        )
+    else:
+        results, unexpected, cpu = via_http(
+            people, args.clients, args.seconds, args.limit, args.workers
+        )
+    by_level = {}
+    for level in sorted({lv for _, lv in results}):
+        by_level[level] = common.latency_summary([s for s, lv in results if lv == level])
+    return common.report(
+        "lists",
+        {
+            "via": args.via,
+            "joined": not args.unjoined,
+            "settings": args.set,
+            "clients": args.clients,
+            "workers": args.workers if args.via == "http" else None,
+            "dossiers": Dossier.objects.count(),
+            "officials": len(people),
+            "per_second": round(len(results) / args.seconds, 1),
+            "latency": common.latency_summary([s for s, _ in results]),
+            "cpu_ms_per_page": cpu.per(len(results)),
+            "others_cores": cpu.others_cores(),
+            "by_level": by_level,
+            "unexpected": unexpected,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

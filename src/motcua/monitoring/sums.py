@@ -1,0 +1,261 @@
+"""Reading the counters of a unit subtree over a period, from the tallies.
+
+A period is cut into whole years, whole months and day ranges (``periods.pieces``): units
+read all three from ``UnitTally``; procedures read years and months from ``ProcedureTally``
+and the (at most two) partial months at the edges from the facts themselves.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from motcua.agencies.models import Unit
+
+from .counters import BY_ROLE, NAMES, ROLE_DAY
+from .models import DossierFact, ProcedureTally, UnitTally
+from .periods import EPOCH, Period, pieces
+
+
+def in_scope(unit: Unit) -> Q:
+    """Facts of dossiers resolved by, or received at, a unit of ``unit``'s subtree (for the
+    root, every fact: no filter, so the planner picks the indexes of the other conditions)."""
+    if unit.parent_id is None:
+        return Q()
+    return Q(unit_path__startswith=unit.path) | Q(receiving_path__startswith=unit.path)
+
+
+def scope_q(units: list[Unit]) -> Q:
+    """Facts under any of ``units``; for many units, under their nearest common ancestor
+    (one indexed prefix instead of hundreds of OR-ed ones — callers file rows under the
+    exact units themselves)."""
+    if any(u.parent_id is None for u in units):
+        return Q()
+    if len(units) <= 3:
+        q = Q(pk__in=[])
+        for u in units:
+            q |= in_scope(u)
+        return q
+    prefix = units[0].path
+    for u in units[1:]:
+        while not u.path.startswith(prefix):
+            prefix = prefix[: prefix.rstrip("/").rfind("/") + 1]
+    if prefix in ("", "/"):
+        return Q()
+    return Q(unit_path__startswith=prefix) | Q(receiving_path__startswith=prefix)
+
+
+def effective_last(last: date) -> date:
+    """Nothing is received, ended or returned after today, so a period reaching today is
+    summed to the end of this year: whole months and years come from the tallies instead
+    of day rows and facts ("this month / quarter / year" are the usual questions)."""
+    today = timezone.localdate()
+    return date(today.year, 12, 31) if last >= today else last
+
+
+def _grains_q(first: date, last: date, coarsest: str = "Y", with_days: bool = True) -> Q | None:
+    years, months, days = pieces(first, effective_last(last), coarsest)
+    q = Q(pk__in=[])
+    if years:
+        q |= Q(grain="Y", start__in=years)
+    if months:
+        q |= Q(grain="M", start__in=months)
+    if with_days:
+        for a, b in days:
+            q |= Q(grain="D", start__range=(a, b))
+    return q
+
+
+def _sums() -> dict:
+    return {n: Sum(n) for n in NAMES}
+
+
+def _clean(row: dict) -> dict[str, int]:
+    return {n: int(row.get(n) or 0) for n in NAMES}
+
+
+def unit_totals(unit: Unit, first: date, last: date) -> dict[str, int]:
+    qs = UnitTally.objects.filter(_grains_q(first, last), scope=unit)
+    return _clean(qs.aggregate(**_sums()))
+
+
+def units_totals(unit_ids: list[int], first: date, last: date) -> dict[int, dict[str, int]]:
+    rows = (
+        UnitTally.objects.filter(_grains_q(first, last), scope_id__in=unit_ids)
+        .values("scope_id")
+        .annotate(**_sums())
+    )
+    found = {uid: _clean({}) for uid in unit_ids}
+    for row in rows:
+        found[row["scope_id"]] = _clean(row)
+    return found
+
+
+def cumulative(unit: Unit, before: date) -> dict[str, int]:
+    """Counters from the beginning of records to the day before ``before``."""
+    if before <= EPOCH:
+        return _clean({})
+    from datetime import timedelta
+
+    return unit_totals(unit, EPOCH, before - timedelta(days=1))
+
+
+def series(unit: Unit, period: Period, interval: str) -> list[tuple[date, dict[str, int]]]:
+    """Counters per day / month / quarter / year bucket across the period (empty buckets kept)."""
+    coarsest = {"day": "D", "month": "M", "quarter": "M", "year": "Y"}[interval]
+    rows = (
+        UnitTally.objects.filter(_grains_q(period.first, period.last, coarsest), scope=unit)
+        .values("start")
+        .annotate(**_sums())
+    )
+    buckets: dict[date, dict[str, int]] = defaultdict(lambda: _clean({}))
+    for b in bucket_starts(period, interval):
+        buckets[b] = _clean({})
+    for row in rows:
+        b = bucket_of(row["start"], interval)
+        acc = buckets[b]
+        for n in NAMES:
+            acc[n] += int(row[n] or 0)
+    return sorted(buckets.items())
+
+
+def bucket_of(day: date, interval: str) -> date:
+    if interval == "day":
+        return day
+    if interval == "month":
+        return day.replace(day=1)
+    if interval == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def bucket_starts(period: Period, interval: str) -> list[date]:
+    from datetime import timedelta
+
+    found = []
+    cur = bucket_of(period.first, interval)
+    while cur <= period.last:
+        found.append(max(cur, period.first) if interval == "day" else cur)
+        if interval == "day":
+            cur += timedelta(days=1)
+        elif interval == "month":
+            cur = date(cur.year + (cur.month == 12), cur.month % 12 + 1, 1)
+        elif interval == "quarter":
+            m = cur.month + 3
+            cur = date(cur.year + (m > 12), (m - 1) % 12 + 1, 1)
+        else:
+            cur = date(cur.year + 1, 1, 1)
+    return found
+
+
+# --- per procedure ------------------------------------------------------------------------------
+
+
+def _unit_scopes(wanted: set[int]):
+    """unit id → the wanted scopes above it (its subtree's ancestors among ``wanted``)."""
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    return lambda uid: set(path_ids_of(paths.get(uid, ""))) & wanted
+
+
+def path_ids_of(path: str) -> list[int]:
+    return [int(i) for i in path.strip("/").split("/") if i]
+
+
+def _edge_rows(units: list[Unit], first: date, last: date, group: tuple[str, ...], names):
+    """(scope id, group key, counters) from the facts, for the day ranges of the period that
+    whole months do not cover — read per role, grouped, then filed under every scope."""
+    _, _, days = pieces(first, effective_last(last), "Y")
+    if not days:
+        return
+    wanted = {u.pk for u in units}
+    scopes_of_unit = _unit_scopes(wanted)
+    common = scope_q(units)
+    for a, b in days:
+        for role, day_field in ROLE_DAY.items():
+            role_names = [n for n in BY_ROLE[role] if n in names]
+            if not role_names:
+                continue
+            rows = (
+                DossierFact.objects.filter(common, **{f"{day_field}__range": (a, b)})
+                .values("unit_id", "receiving_unit_id", *group)
+                .annotate(**{n: Sum(n) for n in role_names})
+            )
+            for row in rows:
+                scopes = scopes_of_unit(row["unit_id"]) | scopes_of_unit(row["receiving_unit_id"])
+                key = tuple(row[g] for g in group)
+                values = {n: int(row[n] or 0) for n in role_names}
+                for scope in scopes:
+                    yield scope, key, values
+
+
+def scope_rows(
+    units: list[Unit],
+    first: date,
+    last: date,
+    group: tuple[str, ...] = ("procedure_id",),
+    names=NAMES,
+    procedure_ids: list[int] | None = None,
+) -> dict[int, dict[tuple, dict[str, int]]]:
+    """Per scope, counters per ``group`` (procedure_id and/or field_id) over the period."""
+    names = list(names)
+    acc: dict[int, dict[tuple, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: dict.fromkeys(names, 0))
+    )
+    qs = ProcedureTally.objects.filter(
+        _grains_q(first, last, with_days=False), scope_id__in=[u.pk for u in units]
+    )
+    if procedure_ids is not None:
+        qs = qs.filter(procedure_id__in=procedure_ids)
+    for row in qs.values("scope_id", *group).annotate(**{n: Sum(n) for n in names}):
+        target = acc[row["scope_id"]][tuple(row[g] for g in group)]
+        for n in names:
+            target[n] += int(row[n] or 0)
+    for scope, key, values in _edge_rows(units, first, last, group, names):
+        if (
+            procedure_ids is not None
+            and "procedure_id" in group
+            and key[group.index("procedure_id")] not in procedure_ids
+        ):
+            continue
+        target = acc[scope][key]
+        for n, v in values.items():
+            target[n] += v
+    return acc
+
+
+def procedure_rows(
+    unit: Unit,
+    first: date,
+    last: date,
+    group: tuple[str, ...] = ("procedure_id",),
+    names=NAMES,
+) -> dict[tuple, dict[str, int]]:
+    """Counters of ``unit``'s subtree per ``group`` (procedure_id and/or field_id)."""
+    return dict(scope_rows([unit], first, last, group, names).get(unit.pk, {}))
+
+
+def procedures_with(
+    units: list[Unit], first: date, last: date, names: list[str]
+) -> dict[str, dict[int, set[int]]]:
+    """For each counter in ``names``: per scope, the procedures with a non-zero count."""
+    found: dict[str, dict[int, set[int]]] = {n: defaultdict(set) for n in names}
+    any_q = Q(pk__in=[])
+    for n in names:
+        any_q |= Q(**{f"{n}__gt": 0})
+    qs = ProcedureTally.objects.filter(
+        any_q, _grains_q(first, last, with_days=False), scope_id__in=[u.pk for u in units]
+    )
+    for row in qs.values_list("scope_id", "procedure_id", *names).distinct():
+        for n, v in zip(names, row[2:], strict=True):
+            if v:
+                found[n][row[0]].add(row[1])
+    for scope, (procedure_id,), values in _edge_rows(units, first, last, ("procedure_id",), names):
+        for n, v in values.items():
+            if v:
+                found[n][scope].add(procedure_id)
+    return found
+
+
+def facts(unit: Unit) -> QuerySet[DossierFact]:
+    return DossierFact.objects.filter(in_scope(unit))
