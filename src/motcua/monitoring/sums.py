@@ -8,8 +8,7 @@ and the (at most two) partial months at the edges from the facts themselves.
 from collections import defaultdict
 from datetime import date
 
-from django.db import connection
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.agencies.models import Unit
@@ -247,17 +246,7 @@ def procedures_with(
     qs = ProcedureTally.objects.filter(
         any_q, _grains_q(first, last, with_days=False), scope_id__in=[u.pk for u in units]
     )
-    rows = (
-        qs.values("scope_id", "procedure_id")
-        .annotate(**{f"any_{n}": Max(n) for n in names})
-        .values_list("scope_id", "procedure_id", *[f"any_{n}" for n in names])
-    )
-    # tens of thousands of plain integers: skip the ORM's per-value converters
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for row in rows:
+    for row in qs.values_list("scope_id", "procedure_id", *names).distinct():
         for n, v in zip(names, row[2:], strict=True):
             if v:
                 found[n][row[0]].add(row[1])
