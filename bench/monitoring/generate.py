@@ -66,6 +66,7 @@ class Generator:
         self.province_desk = next(u.code for u in units if u.one_stop and u.level == "department")
         self.desk_of = {u.parent: u.code for u in units if u.one_stop and u.parent}
         self.late_rate = {u.code: 0.01 + 0.07 * self.rng.random() for u in units}
+        self.real_now = datetime.now(TZ)
         self._due_cache: dict = {}
 
     # --- volume per day ---------------------------------------------------------------------
@@ -125,6 +126,8 @@ class Generator:
         received = datetime(day.year, day.month, day.day, 7, 30, tzinfo=TZ) + timedelta(
             minutes=minute + (120 if minute > 240 else 0)
         )
+        if received > self.real_now:  # today's dossiers: none after the present moment
+            received = self.real_now - timedelta(minutes=rng.randrange(1, 120))
         year = (day - self.start).days / 365.25  # 0 … 5
         online_share = 0.15 + 0.094 * year
         r = rng.random()

@@ -177,3 +177,23 @@ def test_a_procedure_abolished_mid_period_counts_for_that_period_only(procedure,
     assert (march.indicator("1.1").numerator, march.indicator("1.1").denominator) == (1, 1)
     assert (march.indicator("1.2").numerator, march.indicator("1.2").denominator) == (0, 1)
     assert april.indicator("1.1").denominator == 0
+
+
+def test_a_new_formula_version_applies_from_its_date(march, province):
+    import copy
+    from datetime import date
+
+    from motcua.monitoring.models import FormulaConfig
+
+    config = copy.deepcopy(formulas.DEFAULT)
+    config["groups"][1]["indicators"][0]["full_at"] = 0.5  # 2.1: full points from 50%
+    version = FormulaConfig(code="qd766-v2", name="Thử nghiệm", valid_from=date(2026, 3, 1),
+                            config=config)  # fmt: skip
+    version.full_clean()
+    version.save()
+    march_result = index.compute(province["commune_a"], MARCH, now=NOW)
+    assert march_result.formula == "qd766-v2"
+    assert march_result.indicator("2.1").score == 20  # 5/9 ≥ 50%
+    assert march_result.indicator("2.1").formula == "min(20; 20 × r ÷ 0,5)"
+    february = index.compute(province["commune_a"], periods.month(2026, 2), now=NOW)
+    assert february.formula == "qd766-v1"

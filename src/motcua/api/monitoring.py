@@ -110,16 +110,18 @@ def get_index(request, q: Query[PeriodQuery], level: str | None = None, rank: bo
     unit = access.unit_for(request.auth, q.unit)
     period = periods.parse(q.from_, q.to, q.period)
     now = timezone.now()
-    result = index.compute(unit, period, now=now)
+    computed: dict = {}
+    ranking = _ranking(request.auth, unit, period, level, now, computed) if rank else None
+    result = computed.get(unit.pk) or index.compute(unit, period, now=now)
     body = result.as_dict()
     if rank:
-        body["ranking"] = _ranking(request.auth, unit, period, level, now)
+        body["ranking"] = ranking
     return body
 
 
-def _ranking(user, unit, period, level, now) -> dict | None:
+def _ranking(user, unit, period, level, now, computed: dict) -> dict | None:
     level = level or (unit.level if unit.parent_id else "commune")
-    rows = index.ranking(level, period, now=now)
+    rows = index.ranking(level, period, now=now, results=computed)
     if not rows:
         return None
     visible = access.visible_units(user)

@@ -518,11 +518,17 @@ def peers(level: str) -> list[Unit]:
     return sorted(top, key=lambda u: u.path)
 
 
-def ranking(level: str, period: Period, *, now=None) -> list[dict]:
+def ranking(level: str, period: Period, *, now=None, results: dict | None = None) -> list[dict]:
+    """The units of ``level`` by total (and by group), competition ranking. ``results``,
+    if given, receives every unit's Result (a page showing one of them needs no second
+    computation)."""
     units = peers(level)
     if not units:
         return []
-    results = compute_many(units, period, now=now)
+    computed = compute_many(units, period, now=now)
+    if results is not None:
+        results.update(computed)
+    results = computed
     totals = [results[u.pk].total for u in units]
     ranks = competition_ranks(totals)
     group_ranks = defaultdict(dict)

@@ -8,10 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 
 from motcua.agencies.models import Unit
-from motcua.dossiers.models import Dossier
-from motcua.dossiers.queries import visible_to
 
-from .drill import population_q
+from .drill import DossierList, population_q
 from .models import DossierFact
 from .periods import Period
 from .sums import in_scope
@@ -22,24 +20,26 @@ def late_facts(unit: Unit, period: Period, judged: datetime) -> QuerySet[Dossier
     return DossierFact.objects.filter(in_scope(unit)).filter(population_q("late", period, judged))
 
 
-def dossiers(user, unit: Unit, period: Period, judged: datetime) -> QuerySet[Dossier]:
-    ids = late_facts(unit, period, judged).values("dossier_id")
-    return (
-        visible_to(user)
-        .filter(pk__in=ids)
-        .select_related(
-            "version", "competent_unit", "fact__late_unit", "fact__late_official__official"
-        )
-        .order_by("fact__late_unit__path", "-received_at")
-    )
+def dossiers(
+    user, unit: Unit, period: Period, judged: datetime, official=None, responsible_unit=None
+) -> DossierList:
+    """The late dossiers, optionally of one responsible official or unit (by code)."""
+    facts = late_facts(unit, period, judged)
+    if official:
+        facts = facts.filter(late_official_id=official)
+    if responsible_unit:
+        facts = facts.filter(late_unit__code=responsible_unit)
+    return DossierList(user, facts, order=("late_unit_id", "-day", "-dossier_id"))
 
 
 def responsible(user, unit: Unit, period: Period, judged: datetime) -> list[dict]:
-    """Counts of late dossiers per (official, unit) responsible, the largest first."""
-    visible = visible_to(user).values("pk")
+    """Counts of late dossiers per (official, unit) responsible, the largest first.
+
+    Counts only: every dossier of a unit the user may see is visible to them (its resolving
+    unit or desk lies in that unit's subtree); the list of dossiers goes through
+    ``visible_to`` all the same."""
     rows = (
         late_facts(unit, period, judged)
-        .filter(dossier_id__in=visible)
         .values("late_official_id", "late_unit_id")
         .annotate(n=Count("pk"))
         .order_by("-n")

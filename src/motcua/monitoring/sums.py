@@ -6,16 +6,19 @@ and the (at most two) partial months at the edges from the facts themselves.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.agencies.models import Unit
 
 from .counters import BY_ROLE, NAMES, ROLE_DAY
 from .models import DossierFact, ProcedureTally, UnitTally
-from .periods import EPOCH, Period, pieces
+from .periods import Period, pieces
+from .tallies import path_ids
 
 
 def in_scope(unit: Unit) -> Q:
@@ -92,15 +95,6 @@ def units_totals(unit_ids: list[int], first: date, last: date) -> dict[int, dict
     return found
 
 
-def cumulative(unit: Unit, before: date) -> dict[str, int]:
-    """Counters from the beginning of records to the day before ``before``."""
-    if before <= EPOCH:
-        return _clean({})
-    from datetime import timedelta
-
-    return unit_totals(unit, EPOCH, before - timedelta(days=1))
-
-
 def series(unit: Unit, period: Period, interval: str) -> list[tuple[date, dict[str, int]]]:
     """Counters per day / month / quarter / year bucket across the period (empty buckets kept)."""
     coarsest = {"day": "D", "month": "M", "quarter": "M", "year": "Y"}[interval]
@@ -131,8 +125,6 @@ def bucket_of(day: date, interval: str) -> date:
 
 
 def bucket_starts(period: Period, interval: str) -> list[date]:
-    from datetime import timedelta
-
     found = []
     cur = bucket_of(period.first, interval)
     while cur <= period.last:
@@ -155,11 +147,7 @@ def bucket_starts(period: Period, interval: str) -> list[date]:
 def _unit_scopes(wanted: set[int]):
     """unit id → the wanted scopes above it (its subtree's ancestors among ``wanted``)."""
     paths = dict(Unit.objects.values_list("pk", "path"))
-    return lambda uid: set(path_ids_of(paths.get(uid, ""))) & wanted
-
-
-def path_ids_of(path: str) -> list[int]:
-    return [int(i) for i in path.strip("/").split("/") if i]
+    return lambda uid: set(path_ids(paths.get(uid, ""))) & wanted
 
 
 def _edge_rows(units: list[Unit], first: date, last: date, group: tuple[str, ...], names):
@@ -246,7 +234,21 @@ def procedures_with(
     qs = ProcedureTally.objects.filter(
         any_q, _grains_q(first, last, with_days=False), scope_id__in=[u.pk for u in units]
     )
-    for row in qs.values_list("scope_id", "procedure_id", *names).distinct():
+    rows = (
+        qs.values("scope_id", "procedure_id")
+        .annotate(**{f"any_{n}": Max(n) for n in names})
+        .values_list("scope_id", "procedure_id", *[f"any_{n}" for n in names])
+    )
+    # tens of thousands of plain integers: skip the ORM's per-value converters
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # no whole month or year in the period
+        rows = []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    for row in rows:
         for n, v in zip(names, row[2:], strict=True):
             if v:
                 found[n][row[0]].add(row[1])

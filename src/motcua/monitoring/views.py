@@ -87,10 +87,19 @@ def go(request):
     return redirect(reverse(f"monitoring:{page}", args=[code]) + "?" + query.urlencode())
 
 
+def _index_and_ranking(request, unit, period, now, level=None):
+    """The unit's index and the ranking of its level, computed together when the unit is
+    one of the ranked units."""
+    computed: dict = {}
+    ranking = _ranking(request, unit, period, now, level, results=computed)
+    result = computed.get(unit.pk) or index.compute(unit, period, now=now)
+    return result, ranking
+
+
 @monitoring_view
 def dashboard(request, ctx):
     unit, period = ctx["unit"], ctx["period"]
-    result = index.compute(unit, period, now=ctx["now"])
+    result, ranking = _index_and_ranking(request, unit, period, ctx["now"])
     stats = statistics.statistics(unit, period, now=ctx["now"])
     f = stats["figures"]
     interval = "day" if period.days <= 62 else ("month" if period.days <= 800 else "quarter")
@@ -139,14 +148,14 @@ def dashboard(request, ctx):
             "Điểm các nhóm chỉ số 766",
         ),
         worst=statistics.worst_procedures(unit, period),
-        ranking=_ranking(request, unit, period, ctx["now"]),
+        ranking=ranking,
     )
     return render(request, "monitoring/dashboard.html", ctx)
 
 
-def _ranking(request, unit, period, now, level=None) -> dict | None:
+def _ranking(request, unit, period, now, level=None, results=None) -> dict | None:
     level = level or (unit.level if unit.parent_id else "commune")
-    rows = index.ranking(level, period, now=now)
+    rows = index.ranking(level, period, now=now, results=results)
     if not rows:
         return None
     visible = access.visible_units(request.user)
@@ -162,13 +171,13 @@ def _ranking(request, unit, period, now, level=None) -> dict | None:
 @monitoring_view
 def index_page(request, ctx):
     unit, period = ctx["unit"], ctx["period"]
-    result = index.compute(unit, period, now=ctx["now"])
     level = request.GET.get("level") or None
+    result, ranking = _index_and_ranking(request, unit, period, ctx["now"], level)
     ctx.update(
         nav="index",
         result=result,
         drillable=drill.INDICATOR_POPULATIONS,
-        ranking=_ranking(request, unit, period, ctx["now"], level),
+        ranking=ranking,
     )
     return render(request, "monitoring/index.html", ctx)
 
@@ -268,13 +277,12 @@ def procedures_page(request, ctx):
 def late_page(request, ctx):
     unit, period = ctx["unit"], ctx["period"]
     rows = late.responsible(request.user, unit, period, ctx["judged"])
-    qs = late.dossiers(request.user, unit, period, ctx["judged"])
     official = request.GET.get("can-bo")
-    responsible_unit = request.GET.get("don-vi")
-    if official:
-        qs = qs.filter(fact__late_official_id=official)
-    if responsible_unit:
-        qs = qs.filter(fact__late_unit__code=responsible_unit)
+    qs = late.dossiers(
+        request.user, unit, period, ctx["judged"],
+        official=int(official) if official and official.isdigit() else None,
+        responsible_unit=request.GET.get("don-vi"),
+    )  # fmt: skip
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     ctx.update(nav="late", rows=rows, page=page, keep=_keep(request, "trang"))
     return render(request, "monitoring/late.html", ctx)

@@ -24,8 +24,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, batch, no_copy, **options):
+        shown = [0]
+
         def progress(n):
-            self.stderr.write(f"  … {n} hồ sơ")
+            if n - shown[0] >= 100_000:
+                shown[0] = n
+                self.stderr.write(f"  … {n} hồ sơ")
 
         try:
             report = importer.import_file(
