@@ -14,10 +14,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 
 from motcua.agencies.models import Unit
 from motcua.catalog.models import Procedure, ProcedureVersion
@@ -53,6 +53,20 @@ DETAIL_RELATED = (
 )
 # The version's long texts (description, steps, legal basis, search columns) are not shown
 # with a dossier; leaving them out keeps a list page small.
+# What a list row shows (``_summary``), fetched apart from the page's keys: joining five
+# tables into a million-row query cost more planning than finding the rows.
+LIST_COLUMNS = (
+    "code", "state", "channel", "applicant_name", "version", "receiving_unit",
+    "competent_unit", "current_unit", "step_order", "step_name", "step_role",
+    "step_started_at", "step_due_at", "assignee", "received_at", "due_at",
+    "rescheduled_due_at", "paused_at", "finished_at", "verdict", "apologies", "row_version",
+)  # fmt: skip
+LIST_RELATED = (
+    Prefetch("version", ProcedureVersion.objects.select_related("procedure").only(
+        "name", "number", "procedure__code")),
+    Prefetch("assignee", get_user_model().objects.only("username")),
+)  # fmt: skip
+
 VERSION_TEXTS = tuple(
     f"version__{name}"
     for name in ("description", "procedure_steps", "methods", "conditions", "legal_basis",
@@ -61,7 +75,9 @@ VERSION_TEXTS = tuple(
 
 
 def _local(value: datetime | None) -> datetime | None:
-    return timezone.localtime(value) if value is not None else None
+    # Vietnam's time whatever the request's active time zone (and without looking it up:
+    # a list page converts hundreds of times)
+    return value.astimezone(TZ) if value is not None else None
 
 
 def _iso_day(value):
@@ -81,18 +97,24 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 # --- schemas ----------------------------------------------------------------------------------
 
 
-class UnitRef(Schema):
+class Out(BaseModel):
+    """Answers are built as dicts: plain pydantic validates them in its compiled core, where
+    ninja's ``Schema`` would first wrap every nested value to read ORM objects (a third of
+    a 100-row list page's time)."""
+
+
+class UnitRef(Out):
     code: str
     name: str
 
 
-class ProcedureRef(Schema):
+class ProcedureRef(Out):
     code: str
     name: str
     version: int
 
 
-class StepRef(Schema):
+class StepRef(Out):
     order: int | None
     name: str
     role: str
@@ -100,7 +122,7 @@ class StepRef(Schema):
     due_at: LocalTime | None
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(Out):
     type: str
     name: str
     id_number: str
@@ -111,7 +133,7 @@ class ApplicantOut(Schema):
     representative_id_number: str
 
 
-class ComponentOut(Schema):
+class ComponentOut(Out):
     name: str
     form: str
     count: int
@@ -119,7 +141,7 @@ class ComponentOut(Schema):
     reused: bool
 
 
-class DossierSummary(Schema):
+class DossierSummary(Out):
     code: str
     state: State
     state_label: str
@@ -174,7 +196,7 @@ class DossierOut(DossierSummary):
     )
 
 
-class DossierList(Schema):
+class DossierList(Out):
     items: list[DossierSummary]
     next: str | None = Field(
         None,
@@ -182,7 +204,7 @@ class DossierList(Schema):
     )
 
 
-class EventOut(Schema):
+class EventOut(Out):
     seq: int
     at: LocalTime
     action: str
@@ -294,19 +316,19 @@ class TrackingIn(Schema):
     )
 
 
-class HistoryItem(Schema):
+class HistoryItem(Out):
     at: LocalTime
     label: str
     unit_name: str | None
 
 
-class RequestedOut(Schema):
+class RequestedOut(Out):
     at: LocalTime
     reason: str
     items: list[str]
 
 
-class TrackingOut(Schema):
+class TrackingOut(Out):
     code: str
     procedure_name: str
     state: State
@@ -442,14 +464,14 @@ def list_dossiers(request, filters: Query[DossierFilter]):
     Phân trang bằng con trỏ, không đếm tổng số (để nhanh với hàng triệu hồ sơ): trang sau
     lấy bằng `cursor=<next>`; `next` là null khi hết. `offset` chỉ dùng cho vài trang đầu."""
     now = timezone.now()
-    qs = _filtered(queries.visible_to(request.auth), filters, now)
-    qs = qs.select_related(*DETAIL_RELATED).defer(*VERSION_TEXTS)
-    qs = qs.order_by(F("due_at").asc(nulls_last=True), "pk")
+    qs = _filtered(Dossier.objects.all(), filters, now)
     if filters.cursor:
         qs = qs.filter(_after(*_decode_cursor(filters.cursor)))
-        rows = list(qs[: filters.limit + 1])
-    else:
-        rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
+    wanted = filters.offset + filters.limit + 1
+    keys = queries.first_visible(request.auth, qs, wanted)[filters.offset :]
+    by_key = Dossier.objects.only(*LIST_COLUMNS).prefetch_related(*LIST_RELATED).in_bulk(keys)
+    rows = [by_key[k] for k in keys]
+    _attach_units(rows)
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     return {
@@ -616,6 +638,16 @@ def _visible(request, code: str) -> Dossier:
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
     return dossier
+
+
+def _attach_units(rows: list[Dossier]) -> None:
+    """The page's units in one query (three prefetches would read the same table thrice)."""
+    units = Unit.objects.in_bulk(
+        {getattr(d, f"{c}_id") for d in rows for c in queries.UNIT_COLUMNS}
+    )
+    for d in rows:
+        for column in queries.UNIT_COLUMNS:
+            setattr(d, column, units[getattr(d, f"{column}_id")])
 
 
 def _reload(dossier: Dossier) -> Dossier:

@@ -101,7 +101,7 @@ class Dossier(models.Model):
         help_text="Bộ quy định có hiệu lực tại thời điểm tiếp nhận (NĐ 61/2018 + TT 01/2018 "
         "hoặc NĐ 118/2025 + TT 03/2025).",
     )
-    state = models.CharField("trạng thái", max_length=20, choices=State.choices, db_index=True)
+    state = models.CharField("trạng thái", max_length=20, choices=State.choices)
     channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices)
     row_version = models.PositiveIntegerField(
         default=1, help_text="Tăng sau mỗi thay đổi; dùng để phát hiện hai người cùng xử lý."
@@ -112,9 +112,7 @@ class Dossier(models.Model):
         "đối tượng", max_length=20, choices=ApplicantType.choices, default=ApplicantType.CITIZEN
     )
     applicant_name = models.CharField("tên người nộp / tổ chức", max_length=255)
-    applicant_id_number = models.CharField(
-        "số định danh cá nhân / mã số thuế", max_length=20, db_index=True
-    )
+    applicant_id_number = models.CharField("số định danh cá nhân / mã số thuế", max_length=20)
     applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
     applicant_phone = models.CharField("số điện thoại", max_length=20, blank=True)
     applicant_email = models.EmailField("thư điện tử", blank=True)
@@ -141,19 +139,32 @@ class Dossier(models.Model):
     return_address = models.CharField("địa chỉ nhận kết quả", max_length=500, blank=True)
 
     # Where it is and who holds it.
+    # Indexed with the due date (see Meta): a unit's list is read in due order from them.
     receiving_unit = models.ForeignKey(
-        Unit, verbose_name="nơi tiếp nhận", on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name="nơi tiếp nhận",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     competent_unit = models.ForeignKey(
-        Unit, verbose_name="cơ quan giải quyết", on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name="cơ quan giải quyết",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     current_unit = models.ForeignKey(
-        Unit, verbose_name="đơn vị đang xử lý", on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name="đơn vị đang xử lý",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     # Unit paths, copied so that "dossiers my units may see" is an indexed prefix query.
-    receiving_path = models.CharField(max_length=500, db_index=True)
-    competent_path = models.CharField(max_length=500, db_index=True)
-    current_path = models.CharField(max_length=500, db_index=True)
+    receiving_path = models.CharField(max_length=500)
+    competent_path = models.CharField(max_length=500)
+    current_path = models.CharField(max_length=500)
     step_order = models.PositiveSmallIntegerField("bước hiện tại", null=True, blank=True)
     step_name = models.CharField("tên bước hiện tại", max_length=300, blank=True)
     step_role = models.CharField("vai trò xử lý bước", max_length=20, blank=True)
@@ -213,14 +224,34 @@ class Dossier(models.Model):
     verdict = models.CharField(
         "kết quả so với hạn", max_length=10, choices=Verdict.choices, blank=True
     )
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         verbose_name = "hồ sơ"
         verbose_name_plural = "hồ sơ"
         ordering = ["-received_at", "-id"]
+        # Every index is paid by every receipt: each one here serves a list, a filter or a
+        # lookup. Django's automatic "_like" twins of char columns are left out where only
+        # equality is asked; the paths have only the pattern index (prefix and equality).
         indexes = [
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_id"),
+            *(
+                models.Index(
+                    fields=[f"{c}_path"],
+                    opclasses=["varchar_pattern_ops"],
+                    name=f"dossier_{c}_path",
+                )
+                for c in ("receiving", "competent", "current")
+            ),
+            # a unit's dossiers in due order (queries.first_visible)
+            *(
+                models.Index(fields=[f"{c}_unit", "due_at", "id"], name=f"dossier_{c}_due")
+                for c in ("receiving", "competent", "current")
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="dossier_idempotency_key")
         ]
 
     def __str__(self) -> str:
@@ -300,7 +331,10 @@ class Event(models.Model):
     slip (Phiếu kiểm soát), the tracking history, audits and monitoring are read from here.
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # indexed by the (dossier, seq) constraint
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField("thứ tự")
     action = models.CharField("thao tác", max_length=40)
     at = models.DateTimeField("thời điểm")
