@@ -1,15 +1,14 @@
 """The permission-filtered dossier list, first page of 100, with concurrent clients.
 
 Every client is an official of the demo province (all of them in turn: province, department,
-division, commune scopes) asking for their list, as the API serves it: `visible_to(user)`,
-ordered by due date, joined to procedure and units, 101 rows fetched.
+division, commune scopes) asking for their list, as the API serves it
+(`queries.first_visible`, then the page's rows and what they show).
 
     .venv/bin/python -m bench.lists --via sql  --clients 16   # the database's part
     .venv/bin/python -m bench.lists --via http --clients 16   # GET /api/v1/dossiers?limit=100
-    .venv/bin/python -m bench.lists --via sql --unjoined      # diagnosis: without the joins
 
-``--via sql`` runs the exact SQL the API's queryset compiles to for each official, on one
-connection per client (the database alone: no Python object building, no JSON).
+``--via sql`` replays the statements the API ran for each official's page (captured once),
+on one connection per client (the database alone: no Python object building, no JSON).
 ``--via http`` goes through gunicorn, the token check, the query, and the JSON answer.
 """
 
@@ -32,29 +31,30 @@ def officials() -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
-def page_sql(username: str, limit: int, joined: bool = True) -> tuple[str, list]:
-    """The SQL of the API's list page for ``username`` (see api.dossiers.list_dossiers);
-    ``joined=False``: the same page without the joined procedure, units and assignee (what
-    a list that fetched those separately would run)."""
+def page_sql(username: str, limit: int) -> list[tuple[str, None]]:
+    """The statements the API runs for ``username``'s list page (``list_dossiers``: the
+    roles, the scope's units, the page's keys, its rows, their versions, units and
+    assignees), captured from a real call; the token check is left out."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db.models import F
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
-    from motcua.api.dossiers import DETAIL_RELATED
-    from motcua.dossiers import queries
-
-    user = get_user_model().objects.get(username=username)
-    qs = queries.visible_to(user)
-    if joined:
-        qs = qs.select_related(*DETAIL_RELATED)
-    qs = qs.order_by(F("due_at").asc(nulls_last=True), "pk")[: limit + 1]
-    sql, params = qs.query.sql_with_params()
-    return sql, list(params)
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/api/v1/dossiers?limit={limit}").status_code == 200
+    # the session and user of the test login are the test client's, not the API's
+    return [(q["sql"], None) for q in captured.captured_queries if "django_session" not in q["sql"]
+            and 'FROM "auth_user" WHERE "auth_user"."id" = ' not in q["sql"]]  # fmt: skip
 
 
-def via_sql(people, clients, seconds, limit, joined=True, settings=()):
+def via_sql(people, clients, seconds, limit, settings=()):
     import psycopg
 
-    statements = {name: page_sql(name, limit, joined) for name, _ in people}
+    statements = {name: page_sql(name, limit) for name, _ in people}
     levels = dict(people)
     results: list[list[tuple[float, str]]] = [[] for _ in range(clients)]
     gate = threading.Barrier(clients)
@@ -73,9 +73,9 @@ def via_sql(people, clients, seconds, limit, joined=True, settings=()):
             gate.wait()
             while (now := time.time()) < end:
                 name = rng.choice(people)[0]
-                sql, params = statements[name]
                 t0 = time.perf_counter()
-                conn.execute(sql, params).fetchall()
+                for sql, params in statements[name]:
+                    conn.execute(sql, params).fetchall()
                 if now >= begin:
                     results[i].append((time.perf_counter() - t0, levels[name]))
             cpu.wait()  # the server process lives until its CPU time is read
@@ -114,11 +114,6 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (http)")
     parser.add_argument(
-        "--unjoined",
-        action="store_true",
-        help="diagnosis (sql): the page without its joins, to see what the joins cost",
-    )
-    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -132,9 +127,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     people = officials()
     if args.via == "sql":
-        results, unexpected, cpu = via_sql(
-            people, args.clients, args.seconds, args.limit, not args.unjoined, args.set
-        )
+        results, unexpected, cpu = via_sql(people, args.clients, args.seconds, args.limit, args.set)
     else:
         results, unexpected, cpu = via_http(
             people, args.clients, args.seconds, args.limit, args.workers
@@ -146,7 +139,6 @@ def main(argv: list[str] | None = None) -> dict:
         "lists",
         {
             "via": args.via,
-            "joined": not args.unjoined,
             "settings": args.set,
             "clients": args.clients,
             "workers": args.workers if args.via == "http" else None,

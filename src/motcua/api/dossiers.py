@@ -364,7 +364,7 @@ def receive_at_counter(request, body: DossierIn):
     `invalid_tax_code`, `components_missing`, `unknown_procedure`, `unknown_document`."""
     unit, intake = _intake(body)
     dossier = services.receive_at_counter(request.auth, unit, intake)
-    return Status(201, _detail(_reload(dossier), request.auth))
+    return Status(201, _detail(dossier, request.auth))  # its units and version are at hand
 
 
 @router.post(
@@ -392,8 +392,9 @@ def submit_online(
     dossier = services.submit_online(
         request.auth, unit, intake, idempotency_key=idempotency_key, now=now
     )
-    created = dossier.submitted_at == now  # a replay returns the earlier dossier
-    return Status(201 if created else 200, _detail(_reload(dossier), request.auth))
+    if dossier.submitted_at == now:
+        return Status(201, _detail(dossier, request.auth))
+    return Status(200, _detail(_reload(dossier), request.auth))  # a replay: the earlier one
 
 
 def _intake(body: DossierIn) -> tuple[Unit, services.Intake]:
@@ -405,14 +406,16 @@ def _intake(body: DossierIn) -> tuple[Unit, services.Intake]:
             field="procedure",
         )  # fmt: skip
     version = procedure.current_version
+    if version is not None:
+        version.procedure = procedure  # read by the service and the answer: no second query
     if version is None:
         raise DomainError(
             f"Thủ tục {procedure.code} chưa được công bố; chưa tiếp nhận hồ sơ.",
             code="procedure_not_accepting",
             field="procedure",
         )
-    receiving = _unit(body.receiving_unit, "receiving_unit")
-    competent = _unit(body.competent_unit, "competent_unit") if body.competent_unit else None
+    units = _units(receiving_unit=body.receiving_unit, competent_unit=body.competent_unit)
+    receiving, competent = units["receiving_unit"], units.get("competent_unit")
     intake = services.Intake(
         version=version,
         applicant=body.applicant.model_dump(mode="json"),
@@ -425,18 +428,21 @@ def _intake(body: DossierIn) -> tuple[Unit, services.Intake]:
     return receiving, intake
 
 
-def _unit(code: str, field: str) -> Unit:
-    unit = Unit.objects.filter(code=code, active=True).first()
-    if unit is None:
-        raise DomainError(
-            f"Không có cơ quan, đơn vị mã «{code}».", code="unknown_unit", field=field
-        )
-    return unit
+def _units(**codes: str | None) -> dict[str, Unit]:
+    """The active units named by ``codes`` (field → code), in one query; unknown → 422."""
+    wanted = {field: code for field, code in codes.items() if code}
+    found = {u.code: u for u in Unit.objects.filter(code__in=wanted.values(), active=True)}
+    for field, code in wanted.items():
+        if code not in found:
+            raise DomainError(
+                f"Không có cơ quan, đơn vị mã «{code}».", code="unknown_unit", field=field
+            )
+    return {field: found[code] for field, code in wanted.items()}
 
 
 def _components(version: ProcedureVersion, given: list[ComponentIn]) -> list[dict]:
     """The body names documents by their order in the procedure's list; services by key."""
-    by_order = {d.order: d.pk for d in version.documents.all()}
+    by_order = {d.order: d.pk for d in services.parts(version).documents.values()}
     found = []
     for i, c in enumerate(given):
         if c.document not in by_order:
@@ -659,7 +665,7 @@ def _filtered(qs: QuerySet, f: DossierFilter, now: datetime) -> QuerySet:
     if f.state:
         qs = qs.filter(state__in=f.state)
     if f.unit:
-        path = _unit(f.unit, "unit").path
+        path = _units(unit=f.unit)["unit"].path
         qs = qs.filter(
             Q(receiving_path__startswith=path)
             | Q(competent_path__startswith=path)

@@ -160,7 +160,7 @@ def _new_dossier(intake: Intake, receiving_unit: Unit, channel: str, now) -> Dos
         return_address=intake.return_address,
         summary=intake.summary or version.name,
         sets=intake.sets,
-        fee_total=sum((f.amount for f in _parts(version).fees), Decimal(0)),
+        fee_total=sum((f.amount for f in parts(version).fees), Decimal(0)),
         **applicant.as_fields(),
     )
 
@@ -182,7 +182,7 @@ def _default_competent(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
 
 def _check_components(version: ProcedureVersion, components: list[dict]) -> None:
     given = {c.get("document") for c in components}
-    documents = _parts(version).documents.values()
+    documents = parts(version).documents.values()
     missing = [d.name for d in documents if not d.optional and d.pk not in given]
     if missing:
         raise DomainError(
@@ -196,8 +196,8 @@ def _check_components(version: ProcedureVersion, components: list[dict]) -> None
 
 
 def _add_components(dossier: Dossier, intake: Intake) -> None:
-    parts = _parts(intake.version)
-    documents = parts.documents
+    frozen = parts(intake.version)
+    documents = frozen.documents
     Component.objects.bulk_create(
         Component(
             dossier=dossier,
@@ -212,7 +212,7 @@ def _add_components(dossier: Dossier, intake: Intake) -> None:
         for c in intake.components
     )
     DossierFee.objects.bulk_create(
-        DossierFee(dossier=dossier, name=f.name, amount=f.amount) for f in parts.fees if f.amount
+        DossierFee(dossier=dossier, name=f.name, amount=f.amount) for f in frozen.fees if f.amount
     )
 
 
@@ -701,27 +701,27 @@ def correct(dossier: Dossier | str, actor, *, reason: str, now=None, **changes) 
 
 
 def _steps(d: Dossier) -> list[ProcessStep]:
-    return _parts(d.version).steps
+    return parts(d.version).steps
 
 
 @dataclass(frozen=True)
-class _Parts:
+class Parts:
     documents: dict[int, RequiredDocument]  # by key, in the catalog's order
     fees: list[Fee]
     steps: list[ProcessStep]  # by order
 
 
-_parts_cache: dict[tuple, _Parts] = {}
+_parts_cache: dict[tuple, Parts] = {}
 
 
-def _parts(version: ProcedureVersion) -> _Parts:
+def parts(version: ProcedureVersion) -> Parts:
     """A version's documents, fees and steps. Once a version leaves draft its parts are
     frozen (``catalog.FrozenWithVersion``), so they are read once per process instead of
     three times per receipt; a draft's are read every time."""
     key = (version.pk, version.created_at)
     found = _parts_cache.get(key) if version.status != VersionStatus.DRAFT else None
     if found is None:
-        found = _Parts(
+        found = Parts(
             {d.pk: d for d in version.documents.all()},
             list(version.fees.all()),
             list(version.steps.order_by("order")),
