@@ -67,11 +67,6 @@ LIST_RELATED = (
     Prefetch("assignee", get_user_model().objects.only("username")),
 )  # fmt: skip
 
-VERSION_TEXTS = tuple(
-    f"version__{name}"
-    for name in ("description", "procedure_steps", "methods", "conditions", "legal_basis",
-                 "search_name", "search_body", "result_name")
-)  # fmt: skip
 
 
 def _local(value: datetime | None) -> datetime | None:

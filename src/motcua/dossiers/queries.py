@@ -33,6 +33,13 @@ def _visible(user, paths: list[str]) -> QuerySet[Dossier]:
     return Dossier.objects.filter(q)
 
 
+# A procedure version's long texts: never shown beside a dossier, and the bulk of its row.
+VERSION_TEXTS = tuple(
+    f"version__{name}"
+    for name in ("description", "procedure_steps", "methods", "conditions", "legal_basis",
+                 "search_name", "search_body", "result_name")
+)  # fmt: skip
+
 # The order of every official's list: nearest due date first, undated last, then by key.
 DUE_ORDER = (F("due_at").asc(nulls_last=True), "pk")
 UNIT_COLUMNS = ("receiving_unit", "competent_unit", "current_unit")
@@ -96,6 +103,7 @@ def track(code: str, second_factor: str) -> Dossier:
     factor = _digits(second_factor)
     dossier = (
         Dossier.objects.select_related("version", "receiving_unit", "current_unit")
+        .defer(*VERSION_TEXTS)
         .filter(code=code.strip())
         .first()
     )
