@@ -169,8 +169,11 @@ def notify(dossier, event) -> None:
     message = compose(dossier, event)
     if message is None:
         return
-    email, phone = dossier.applicant_email, dossier.applicant_phone
-    transaction.on_commit(lambda: deliver(message, email, phone))
+    from .tasks import deliver_message  # the task module imports this one
+
+    args = (message.subject, message.body, message.sms, dossier.applicant_email,
+            dossier.applicant_phone)  # fmt: skip
+    transaction.on_commit(lambda: deliver_message.delay(*args))
 
 
 def deliver(message: Message, email: str, phone: str) -> None:
