@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from motcua.agencies import scope
-from motcua.agencies.models import Counter, Role, Unit
+from motcua.agencies.models import Counter, Role, RoleAssignment, Unit
 
 
 def test_tree_paths_follow_the_parent(province):
@@ -62,3 +62,15 @@ def test_province_admin_and_viewers_see_everything(province, make_official):
     assert scope.units_in_scope(admin).count() == Unit.objects.count()
     assert scope.can_see(viewer, province["commune_b"])
     assert not scope.has_role(admin, Role.SPECIALIST, province["commune_b"])
+
+
+def test_roles_are_read_once_per_request_and_a_change_is_seen_at_once(
+    province, make_official, django_assert_num_queries
+):
+    user = make_official("tiepnhan.kiemtra", "RECEIVER", province["commune_a"])
+    with django_assert_num_queries(1):  # the same user object: one read for every check
+        assert scope.has_role(user, "RECEIVER", province["commune_a"])
+        assert not scope.has_role(user, "HEAD", province["commune_a"])
+        assert scope.unit_paths(user) == [province["commune_a"].path]
+    RoleAssignment.objects.filter(official=user.official).delete()
+    assert not scope.has_role(user, "RECEIVER", province["commune_a"])  # revoked: seen at once

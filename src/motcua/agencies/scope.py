@@ -20,12 +20,36 @@ def assignments(user, roles: Iterable[str] | None = None) -> QuerySet[RoleAssign
     return qs
 
 
+# Bumped whenever a role assignment or a unit changes in this process (see ``forget``).
+_generation = [0]
+
+
+def held(user) -> list[tuple[str, str]]:
+    """(role, unit path) of every role ``user`` holds.
+
+    Read once per request, not once per check (a receipt checks the desk role, then offers
+    the next actions): kept on the user object, which lives for one request, and dropped if
+    a role or unit changes meanwhile."""
+    kept = getattr(user, "_motcua_roles", None)
+    if kept is not None and kept[0] == _generation[0]:
+        return kept[1]
+    found = [(a.role, a.unit.path) for a in assignments(user)]
+    if getattr(user, "is_authenticated", False):
+        user._motcua_roles = (_generation[0], found)
+    return found
+
+
+def forget(**_signal_kwargs) -> None:
+    """Connected to saves and deletions of role assignments and units."""
+    _generation[0] += 1
+
+
 def unit_paths(user, roles: Iterable[str] | None = None) -> list[str]:
     """The subtree prefixes the user's roles cover (a province admin covers everything)."""
-    found = list(assignments(user, roles))
-    if any(a.role == Role.PROVINCE_ADMIN for a in found) or getattr(user, "is_superuser", False):
+    found = [(r, p) for r, p in held(user) if roles is None or r in roles]
+    if any(r == Role.PROVINCE_ADMIN for r, _ in found) or getattr(user, "is_superuser", False):
         return ["/"]
-    return sorted({a.unit.path for a in found})
+    return sorted({p for _, p in found})
 
 
 def path_filter(paths: list[str], field: str = "path") -> Q:
@@ -47,7 +71,7 @@ def has_role(user, role: str, unit: Unit) -> bool:
 
     Strict on purpose: administering or overseeing a unit does not make one its specialist.
     """
-    return any(unit.path.startswith(a.unit.path) for a in assignments(user, [role]))
+    return any(r == role and unit.path.startswith(p) for r, p in held(user))
 
 
 def can_see(user, unit: Unit) -> bool:

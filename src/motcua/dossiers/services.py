@@ -348,8 +348,8 @@ def _require_role(actor, role: str, unit: Unit, held=None) -> str:
 
 
 def _roles_held(actor) -> list[tuple[str, str]]:
-    """(role, unit path) of every role the actor holds, in one query."""
-    return [(a.role, a.unit.path) for a in scope.assignments(actor)]
+    """(role, unit path) of every role the actor holds (read once per request)."""
+    return scope.held(actor)
 
 
 def _has_role(actor, role: str, unit: Unit, held=None) -> bool:
