@@ -227,3 +227,51 @@ def test_copy_import_on_postgresql_equals_a_recount(procedure, province, tmp_pat
     assert consistency.check().ok
     again = importer.import_file(tmp_path / "ls.csv", fast=True)
     assert (again.imported, again.skipped) == (0, 120)
+
+
+def naive_by_procedure(scope, first, last, names):
+    """Per procedure, the counters of ``scope``'s subtree summed fact by fact in Python, each
+    counter on its role's day (an independent reading of what the tallies and edges hold)."""
+    from motcua.monitoring.counters import BY_NAME, ROLE_DAY
+
+    found: dict = {}
+    for f in DossierFact.objects.all():
+        if not (f.unit_path.startswith(scope.path) or f.receiving_path.startswith(scope.path)):
+            continue
+        for n in names:
+            day = getattr(f, ROLE_DAY[BY_NAME[n].role])
+            if day is not None and first <= day <= last and getattr(f, n):
+                row = found.setdefault(f.procedure_id, dict.fromkeys(names, 0))
+                row[n] += getattr(f, n)
+    return found
+
+
+def test_ranges_cut_mid_month_equal_a_recount_per_procedure(busy, province):
+    from motcua.monitoring import sums
+
+    assert consistency.check().ok  # every fact in place: the recount below reads them
+    assert DossierFact.objects.count() == Dossier.objects.count()
+    names = ["received", "submitted_online", "paid_online", "fee_due", "vneid", "e_result",
+             "fin_late", "closed", "returned"]  # fmt: skip
+    units = [province[k] for k in ("root", "commune_a", "commune_a_center", "commune_b")]
+    rng = random.Random(3)
+    ranges = [("2026-02-10", "2026-03-20"), ("2026-02-03", "2026-02-26"),
+              ("2026-03-31", "2026-04-01"), ("2026-01-15", "2026-05-14")]  # fmt: skip
+    for _ in range(6):
+        a = at("2026-01-20 00:00").date() + timedelta(days=rng.randrange(0, 100))
+        ranges.append((a.isoformat(), (a + timedelta(days=rng.randrange(0, 70))).isoformat()))
+    for first, last in ranges:
+        period = periods.parse(first, last)
+        rows = sums.scope_rows(units, period.first, period.last, ("procedure_id",), names)
+        used = sums.procedures_with(units, period.first, period.last, names)
+        for unit in units:
+            expected = naive_by_procedure(unit, period.first, period.last, names)
+            got = {
+                pid: values
+                for (pid,), values in rows.get(unit.pk, {}).items()
+                if any(values.values())
+            }
+            assert got == expected, (first, last, unit.code)
+            for n in names:
+                with_n = {pid for pid, values in expected.items() if values[n]}
+                assert used[n].get(unit.pk, set()) == with_n, (first, last, unit.code, n)

@@ -144,37 +144,78 @@ def bucket_starts(period: Period, interval: str) -> list[date]:
 # --- per procedure ------------------------------------------------------------------------------
 
 
-def _unit_scopes(wanted: set[int]):
-    """unit id → the wanted scopes above it (its subtree's ancestors among ``wanted``)."""
-    paths = dict(Unit.objects.values_list("pk", "path"))
-    return lambda uid: set(path_ids(paths.get(uid, ""))) & wanted
-
-
-def _edge_rows(units: list[Unit], first: date, last: date, group: tuple[str, ...], names):
-    """(scope id, group key, counters) from the facts, for the day ranges of the period that
-    whole months do not cover — read per role, grouped, then filed under every scope."""
-    _, _, days = pieces(first, effective_last(last), "Y")
-    if not days:
-        return
+def _scope_pairs(units: list[Unit]) -> list[tuple[int, int]]:
+    """(unit id, scope id) for every unit of the tree and each of ``units`` above it (or
+    itself): the table a fact is filed under its scopes by, in SQL."""
     wanted = {u.pk for u in units}
-    scopes_of_unit = _unit_scopes(wanted)
-    common = scope_q(units)
+    return [
+        (uid, scope)
+        for uid, path in Unit.objects.values_list("pk", "path")
+        for scope in sorted(set(path_ids(path)) & wanted)
+    ]
+
+
+def _sum_int(expr: str, name: str) -> str:
+    """An integer sum (PostgreSQL sums integers as bigint, bigints as slow numerics)."""
+    kind = "BIGINT" if name == "work_minutes" else "INTEGER"
+    return f"CAST(SUM({expr}) AS {kind}) AS {connection.ops.quote_name(name)}"
+
+
+def _edge_rows(
+    units: list[Unit],
+    first: date,
+    last: date,
+    group: tuple[str, ...],
+    names,
+    procedure_ids: list[int] | None = None,
+):
+    """(scope id, group key, counters) from the facts, for the day ranges of the period that
+    whole months do not cover.
+
+    One statement per role for both edges and every scope: the database files each fact
+    under the wanted units above its resolving unit and above its desk (once, when one unit
+    is above both, as the tallies count it) and sums per scope and group, so what comes
+    back is one row per scope and procedure, not one per fact (a ranking of 120 communes
+    over a few edge days is tens of thousands of facts)."""
+    _, _, days = pieces(first, effective_last(last), "Y")
+    if not days or (procedure_ids is not None and not procedure_ids):
+        return
+    on_days = {role: Q(pk__in=[]) for role in ROLE_DAY}
     for a, b in days:
         for role, day_field in ROLE_DAY.items():
-            role_names = [n for n in BY_ROLE[role] if n in names]
-            if not role_names:
-                continue
-            rows = (
-                DossierFact.objects.filter(common, **{f"{day_field}__range": (a, b)})
-                .values("unit_id", "receiving_unit_id", *group)
-                .annotate(**{n: Sum(n) for n in role_names})
+            on_days[role] |= Q(**{f"{day_field}__range": (a, b)})
+    pairs = ", ".join(f"({int(u)}, {int(s)})" for u, s in _scope_pairs(units))
+    qn = connection.ops.quote_name
+    keys = ", ".join(f"x.{qn(g)}" for g in group)
+    for role in ROLE_DAY:
+        role_names = [n for n in BY_ROLE[role] if n in names]
+        if not role_names:
+            continue
+        facts = DossierFact.objects.filter(scope_q(units), on_days[role])
+        if procedure_ids is not None:
+            facts = facts.filter(procedure_id__in=procedure_ids)
+        columns = ("unit_id", "receiving_unit_id", *group, *role_names)
+        inner, params = facts.values(*columns).query.sql_with_params()
+        sums = ", ".join(_sum_int(f"x.{qn(n)}", n) for n in role_names)
+        sql = (
+            f"WITH m (unit_id, scope_id) AS (VALUES {pairs}), f AS ({inner}) "
+            f"SELECT x.scope_id, {keys}, {sums} FROM ("
+            "SELECT m.scope_id, f.* FROM f JOIN m ON m.unit_id = f.receiving_unit_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM m AS above WHERE above.unit_id = f.unit_id "
+            "AND above.scope_id = m.scope_id) "
+            "UNION ALL SELECT m.scope_id, f.* FROM f JOIN m ON m.unit_id = f.unit_id"
+            f") x GROUP BY x.scope_id, {keys}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        width = len(group)
+        for row in rows:
+            yield (
+                row[0],
+                tuple(row[1 : 1 + width]),
+                dict(zip(role_names, row[1 + width :], strict=True)),
             )
-            for row in rows:
-                scopes = scopes_of_unit(row["unit_id"]) | scopes_of_unit(row["receiving_unit_id"])
-                key = tuple(row[g] for g in group)
-                values = {n: int(row[n] or 0) for n in role_names}
-                for scope in scopes:
-                    yield scope, key, values
 
 
 def scope_rows(
@@ -199,13 +240,7 @@ def scope_rows(
         target = acc[row["scope_id"]][tuple(row[g] for g in group)]
         for n in names:
             target[n] += int(row[n] or 0)
-    for scope, key, values in _edge_rows(units, first, last, group, names):
-        if (
-            procedure_ids is not None
-            and "procedure_id" in group
-            and key[group.index("procedure_id")] not in procedure_ids
-        ):
-            continue
+    for scope, key, values in _edge_rows(units, first, last, group, names, procedure_ids):
         target = acc[scope][key]
         for n, v in values.items():
             target[n] += v
