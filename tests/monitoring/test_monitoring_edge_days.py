@@ -25,6 +25,8 @@ dossiers sit on and just outside the edges of two ranges:
 import csv
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from motcua.catalog import services as catalog
 from motcua.catalog.models import Fee, Procedure
@@ -194,3 +196,18 @@ def test_statistics_by_procedure_and_worst_procedures_on_edge_days(edges):
     assert [(w["code"], w["late"], w["resolved"]) for w in statistics.worst_procedures(a, R1)] == [
         (P3, 1, 1)
     ]
+
+
+def test_the_provinces_own_index_is_computed_with_the_ranking(edges):
+    root = edges["root"]
+    index.ranking("commune", R1, now=NOW)  # the catalog snapshot of R1, cached from here
+    with CaptureQueriesContext(connection) as alone:
+        index.ranking("commune", R1, now=NOW)
+    computed: dict = {}
+    with CaptureQueriesContext(connection) as together:
+        rows = index.ranking("commune", R1, now=NOW, results=computed, also=[root])
+    # the same reads serve the province and the communes (edge days included)
+    assert len(together.captured_queries) == len(alone.captured_queries)
+    assert {r["code"] for r in rows} == {"000.00.31.H99", COMMUNE_B}  # the province is unranked
+    assert figures(computed[root.pk]) == figures(index.compute(root, R1, now=NOW))
+    assert computed[root.pk].total == index.compute(root, R1, now=NOW).total

@@ -121,7 +121,7 @@ def get_index(request, q: Query[PeriodQuery], level: str | None = None, rank: bo
 
 def _ranking(user, unit, period, level, now, computed: dict) -> dict | None:
     level = level or (unit.level if unit.parent_id else "commune")
-    rows = index.ranking(level, period, now=now, results=computed)
+    rows = index.ranking(level, period, now=now, results=computed, also=[unit])
     if not rows:
         return None
     visible = access.visible_units(user)

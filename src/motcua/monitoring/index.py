@@ -518,14 +518,19 @@ def peers(level: str) -> list[Unit]:
     return sorted(top, key=lambda u: u.path)
 
 
-def ranking(level: str, period: Period, *, now=None, results: dict | None = None) -> list[dict]:
+def ranking(
+    level: str, period: Period, *, now=None, results: dict | None = None, also: list[Unit] = ()
+) -> list[dict]:
     """The units of ``level`` by total (and by group), competition ranking. ``results``,
     if given, receives every unit's Result (a page showing one of them needs no second
-    computation)."""
+    computation), and those of ``also``: units computed in the same pass, unranked (the
+    province's page reads the tallies and the edge days once for itself and its ranking)."""
     units = peers(level)
     if not units:
         return []
-    computed = compute_many(units, period, now=now)
+    ranked = {u.pk for u in units}
+    extra = [u for u in also if u.pk not in ranked] if results is not None else []
+    computed = compute_many(units + extra, period, now=now)
     if results is not None:
         results.update(computed)
     results = computed

@@ -155,7 +155,7 @@ def dashboard(request, ctx):
 
 def _ranking(request, unit, period, now, level=None, results=None) -> dict | None:
     level = level or (unit.level if unit.parent_id else "commune")
-    rows = index.ranking(level, period, now=now, results=results)
+    rows = index.ranking(level, period, now=now, results=results, also=[unit])
     if not rows:
         return None
     visible = access.visible_units(request.user)
