@@ -9,6 +9,8 @@ in-process, a secret key generated once into ``var/secret_key``. Production sets
 - ``MOTCUA_ALLOWED_HOSTS`` comma-separated host names
 - ``MOTCUA_DATA_DIR``   where the SQLite file, uploads and the generated key live
 - ``CELERY_BROKER_URL`` e.g. ``redis://127.0.0.1:6379/0``; without it tasks run in-process
+- ``MOTCUA_ROLLUP_SECONDS`` how often Celery beat rolls changed dossiers up into monitoring's
+  figures (default 5; readers roll up first anyway) — ``monitoring/rollup.py``
 - ``MOTCUA_PUBLIC_URL`` the portal's public address, printed in QR codes on receipts
 - ``MOTCUA_EMAIL_URL``  ``smtp://host:port``; without it e-mail goes to the console
 - ``MOTCUA_SIGNING_KEY`` / ``MOTCUA_SIGNING_CERT`` the unit's signing key and certificate
@@ -202,6 +204,15 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Monitoring's figures: changed dossiers are rolled up in the background (and before each read).
+MOTCUA_ROLLUP_SECONDS = float(env("MOTCUA_ROLLUP_SECONDS", "5"))
+CELERY_BEAT_SCHEDULE = {
+    "monitoring-rollup": {
+        "task": "monitoring.rollup",
+        "schedule": MOTCUA_ROLLUP_SECONDS,
+        "options": {"expires": MOTCUA_ROLLUP_SECONDS},  # a stale run is dropped, not queued
+    },
+}
 
 LOGGING = {
     "version": 1,

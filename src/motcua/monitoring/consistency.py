@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from motcua.agencies.models import Unit
 from motcua.dossiers.models import Dossier, State
 
-from . import tallies
+from . import rollup, tallies
 from .counters import NAMES
 from .facts import build, dossiers_with_inputs
 from .models import DossierFact, ProcedureTally, UnitTally
@@ -51,6 +51,7 @@ class CheckReport:
 
 def check(*, check_facts: bool = True, batch: int = 2000, progress=None) -> CheckReport:
     started = time.monotonic()
+    rollup.catch_up()  # changes committed but not yet rolled up are not mismatches
     report = CheckReport()
     if check_facts:
         _check_facts(report, batch, progress)
@@ -141,6 +142,8 @@ def rebuild(*, batch: int = 2000, progress=None) -> int:
     """Rewrite every fact and tally from the dossiers; returns the number of dossiers."""
     count = 0
     with transaction.atomic():
+        rollup.lock()  # no roll-up in between; the notes taken now are covered by what follows
+        rollup.forget_all()
         UnitTally.objects.all().delete()
         ProcedureTally.objects.all().delete()
         DossierFact.objects.all().delete()

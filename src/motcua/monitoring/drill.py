@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from motcua.agencies.models import Unit
 from motcua.dossiers.queries import visible_to
 
+from . import rollup
 from .counters import BY_NAME, ROLE_DAY
 from .models import DossierFact
 from .periods import Period
@@ -135,6 +136,7 @@ def label(key: str) -> str:
 def facts(
     unit: Unit, key: str, period: Period, judged: datetime, extra: dict | None = None
 ) -> QuerySet[DossierFact]:
+    rollup.catch_up()  # the list includes every change committed before this call
     return DossierFact.objects.filter(in_scope(unit)).filter(
         population_q(key, period, judged, extra)
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from motcua.agencies.models import Kind, Unit
 
-from . import formulas, registry, sums
+from . import formulas, registry, rollup, sums
 from .models import DossierFact
 from .periods import Period
 from .tallies import path_ids
@@ -151,6 +151,7 @@ def compute(unit: Unit, period: Period, *, now: datetime | None = None) -> Resul
 
 
 def compute_many(units: list[Unit], period: Period, *, now=None) -> dict[int, Result]:
+    rollup.catch_up()  # figures include every change committed before this call
     now = now or timezone.now()
     judged = period.judged_at(now)
     config = formulas.for_period(period.first)

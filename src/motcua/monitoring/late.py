@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 
 from motcua.agencies.models import Unit
 
+from . import rollup
 from .drill import DossierList, population_q
 from .models import DossierFact
 from .periods import Period
@@ -17,6 +18,7 @@ from .sums import in_scope
 
 def late_facts(unit: Unit, period: Period, judged: datetime) -> QuerySet[DossierFact]:
     """Dossiers received in the period and late when judged (the 766 rule)."""
+    rollup.catch_up()  # the list includes every change committed before this call
     return DossierFact.objects.filter(in_scope(unit)).filter(population_q("late", period, judged))
 
 

@@ -1,18 +1,27 @@
 """What monitoring keeps: one fact row per dossier, tallies summed from them, and the
 versioned formula configuration of the Decision 766 index.
 
-- ``DossierFact`` is refreshed in the transaction of every change of its dossier (the
-  ``dossier_changed`` signal): the dossier's days, the flags the figures count, and the
-  0/1 counters of ``counters.COUNTERS``.
+- ``PendingChange`` notes, in the transaction of every change of a dossier (the
+  ``dossier_changed`` signal) or of its rating, *that* the dossier changed; ``rollup`` turns
+  those notes into facts and tallies in batches, and every reader rolls up first.
+- ``DossierFact``: the dossier's days, the flags the figures count, and the 0/1 counters of
+  ``counters.COUNTERS``, rebuilt from the dossier's committed state by ``rollup``.
 - ``UnitTally`` and ``ProcedureTally`` hold the counters summed per unit subtree (a dossier is
   counted in every unit above its resolving unit and above its receiving desk), per day /
   month / year, so a province's five years are a few hundred rows, never millions.
 - ``FormulaConfig`` holds the weights and formulas (domain.md §3.2, R-766-2) as data.
+
+Facts and tallies are derived data (rebuilt and proved by ``consistency``), so their foreign
+keys carry no database constraint: with constraints, every roll-up would take key-share locks
+on the dossiers, units, procedures and officials that lifecycle transactions lock for update,
+and the two would deadlock; each fact written would also cost nine look-ups. Deleting a
+referenced row is still cascaded or refused by Django.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 
 from motcua.agencies.models import Unit
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
@@ -85,11 +94,35 @@ for _c in COUNTERS:
     TallyCounters.add_to_class(_c.name, kind(_c.label, default=0, db_default=0))
 
 
+class PendingChange(models.Model):
+    """A dossier changed and its fact and tallies have not been rolled up yet.
+
+    Written in the dossier's own transaction (committed or rolled back with the change) and
+    append-only: no unique key and no foreign key, so concurrent receipts never wait on each
+    other or on the dossier row here. The same dossier may be noted many times; the roll-up
+    rebuilds it once from its current state and deletes the notes it took."""
+
+    id = models.BigAutoField(primary_key=True)
+    dossier_id = models.BigIntegerField("hồ sơ")
+    at = models.DateTimeField("thời điểm thay đổi", db_default=Now())
+
+    class Meta:
+        verbose_name = "thay đổi chờ tổng hợp"
+        verbose_name_plural = "thay đổi chờ tổng hợp"
+
+    def __str__(self) -> str:
+        return f"Hồ sơ #{self.dossier_id} thay đổi lúc {self.at}"
+
+
 class DossierFact(Counters):
-    """A dossier as the figures see it, kept in step with the dossier by its events."""
+    """A dossier as the figures see it, rebuilt from the dossier by ``rollup``."""
 
     dossier = models.OneToOneField(
-        Dossier, primary_key=True, on_delete=models.CASCADE, related_name="fact"
+        Dossier,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="fact",
+        db_constraint=False,
     )
     unit = models.ForeignKey(
         Unit,
@@ -97,6 +130,7 @@ class DossierFact(Counters):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     unit_path = models.CharField(max_length=500)
     receiving_unit = models.ForeignKey(
@@ -105,15 +139,22 @@ class DossierFact(Counters):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     receiving_path = models.CharField(max_length=500)
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.PROTECT, related_name="+", db_index=False
+        Procedure, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     version = models.ForeignKey(
-        ProcedureVersion, on_delete=models.PROTECT, related_name="+", db_index=False
+        ProcedureVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="+", db_index=False)
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     channel = models.CharField(max_length=10)
     online_level = models.CharField(max_length=10, blank=True)
     state = models.CharField(max_length=20)
@@ -148,6 +189,7 @@ class DossierFact(Counters):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     late_official = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,6 +199,7 @@ class DossierFact(Counters):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     late_step = models.CharField("bước phát sinh quá hạn", max_length=300, blank=True)
     receiver = models.ForeignKey(
@@ -167,6 +210,7 @@ class DossierFact(Counters):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     resolver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -176,6 +220,7 @@ class DossierFact(Counters):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -243,7 +288,9 @@ class ScopePair(models.Model):
 class UnitTally(TallyCounters):
     """Counters of the dossiers of one unit's subtree for one day, month or year."""
 
-    scope = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    scope = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField("ngày đầu của kỳ")
 
@@ -261,11 +308,15 @@ class UnitTally(TallyCounters):
 class ProcedureTally(TallyCounters):
     """Counters per unit subtree and procedure (and its field), per month or year."""
 
-    scope = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
-    procedure = models.ForeignKey(
-        Procedure, on_delete=models.CASCADE, related_name="+", db_index=False
+    scope = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="+", db_index=False)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    field = models.ForeignKey(
+        Field, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField("ngày đầu của kỳ")
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from motcua.agencies.models import Level, Unit
 from motcua.catalog.models import Field, Procedure
 
-from . import formulas, index, registry, sums
+from . import formulas, index, registry, rollup, sums
 from .counters import NAMES
 from .models import DossierFact
 from .periods import EPOCH, Period
@@ -156,6 +156,7 @@ def _before(period: Period):
 
 def for_units(units: list[Unit], period: Period, *, now=None) -> dict[int, dict]:
     """The figures of several unit subtrees (one query per kind, whatever their number)."""
+    rollup.catch_up()  # figures include every change committed before this call
     judged = period.judged_at(now or timezone.now())
     ids = [u.pk for u in units]
     t = sums.units_totals(ids, period.first, period.last)
@@ -212,6 +213,7 @@ def coverage(unit: Unit, period: Period) -> dict:
 
 def breakdown(unit: Unit, period: Period, by: str, *, now=None) -> list[dict]:
     """Rows of figures per child unit, level, field, procedure or official."""
+    rollup.catch_up()
     now = now or timezone.now()
     if by == "unit":
         children = list(unit.children.filter(active=True).order_by("path")) or [unit]
@@ -356,6 +358,7 @@ def _by_official(unit: Unit, period: Period) -> list[dict]:
 
 def trend(unit: Unit, period: Period, interval: str = "month") -> list[dict]:
     """Received, resolved on time / late, returned per day, month, quarter or year."""
+    rollup.catch_up()
     out = []
     for start, t in sums.series(unit, period, interval):
         resolved = t["fin_early"] + t["fin_on_time"] + t["fin_late"]
@@ -392,6 +395,7 @@ def _bucket_label(start, interval: str, short: bool = False) -> str:
 
 def worst_procedures(unit: Unit, period: Period, limit: int = 10) -> list[dict]:
     """The procedures with the most dossiers resolved late in the period."""
+    rollup.catch_up()
     rows = sums.procedure_rows(
         unit, period.first, period.last, ("procedure_id",), ["fin_early", "fin_on_time", "fin_late"]
     )

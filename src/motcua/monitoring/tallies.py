@@ -3,9 +3,10 @@
 A fact contributes its counters to every unit *scope* above its resolving unit and above its
 receiving desk (each counted once), on the day of each counter's role, at three grains (day,
 month, year) for units and two (month, year) for procedures. A change of a dossier replaces
-its old contribution by its new one: only the difference is written, as ``col = col + δ``
-upserts, in one statement per table, rows in key order (so two transactions touching the
-same rows lock them in the same order and cannot deadlock).
+its old contribution by its new one: the roll-up (``rollup``) sums the differences of a whole
+batch of dossiers into one ``Delta`` and writes it as ``col = col + δ`` upserts, one
+statement per table and 500 rows, rows in key order (so two transactions touching the same
+rows lock them in the same order and cannot deadlock).
 """
 
 from collections import defaultdict
@@ -120,12 +121,6 @@ def _upsert(table: str, keys: tuple[str, ...], items: list[tuple[tuple, dict[str
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return len(items)
-
-
-def apply_change(old: DossierFact | None, new: DossierFact | None) -> int:
-    delta = Delta()
-    delta.change(old, new)
-    return delta.apply()
 
 
 # --- the same sums in SQL: bulk imports, rebuilds and the consistency check --------------------
