@@ -43,7 +43,7 @@ def setup(quiet: bool = False) -> None:
 # would between bursts in production.
 HOT_TABLES = [
     "dossiers_codesequence", "monitoring_unittally", "monitoring_proceduretally",
-    "monitoring_dossierfact", "api_apitoken",
+    "monitoring_dossierfact", "monitoring_pendingchange", "api_apitoken",
 ]  # fmt: skip
 
 
@@ -287,3 +287,40 @@ class Window:
         for t in self.timers:
             t.join()
         return round(max(0.0, self.busy - sum(self.spent.values())) / self.seconds, 2)
+
+
+class RollUp:
+    """Monitoring's roll-up running beside a write benchmark, as production runs it (the
+    Celery task or ``rollup-monitoring --loop``): receipts only note that a dossier changed,
+    and this process turns the notes into facts and tallies every ``every`` seconds. Its CPU
+    (``cpu_seconds``) belongs to the receipts' cost; what it leaves pending at the end is
+    reported too. ``every=0``: no roll-up (the notes pile up; diagnosis only)."""
+
+    def __init__(self, every: float = 2.0) -> None:
+        self.every = every
+        self.proc = None
+
+    def __enter__(self) -> "RollUp":
+        import subprocess
+
+        if self.every:
+            env = {**os.environ, "DATABASE_URL": BENCH_URL}
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "motcua", "rollup_monitoring", "--loop", str(self.every)],
+                env=env, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+        return self
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds([self.proc.pid]) if self.proc else 0.0
+
+    def __exit__(self, *exc) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    @staticmethod
+    def pending() -> int:
+        from motcua.monitoring.models import PendingChange
+
+        return PendingChange.objects.count()

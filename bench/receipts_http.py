@@ -19,6 +19,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--rollup-every",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="monitoring's roll-up beside the server, every SECONDS (0: none)",
+    )
     args = parser.parse_args(argv)
 
     common.setup()
@@ -44,9 +51,11 @@ def main(argv: list[str] | None = None) -> dict:
             body["competent_unit"] = w.competent_code
         return httpload.Request("POST", "/api/v1/dossiers", body, tokens[users[receiver_of[desk]]])
 
-    with httpload.server(args.workers) as srv:
+    with httpload.server(args.workers) as srv, common.RollUp(args.rollup_every) as rollup:
         httpload.load(srv, args.clients, 3, make, warmup=0)  # warm every worker's caches
+        rolled = rollup.cpu_seconds()
         results, seconds, cpu = httpload.load(srv, args.clients, args.seconds, make)
+        rolled = rollup.cpu_seconds() - rolled
     created = [r.seconds for r in results if r.status == 201]
     return common.report(
         "receipts_http",
@@ -57,7 +66,12 @@ def main(argv: list[str] | None = None) -> dict:
             "receipts": len(created),
             "per_second": round(len(created) / seconds, 1),
             "latency": common.latency_summary(created),
-            "cpu_ms_per_receipt": cpu.per(len(created)),
+            "cpu_ms_per_receipt": {
+                **cpu.per(len(created)),
+                "rollup": round(rolled * 1000 / max(len(created), 1), 2),
+            },
+            "rollup_every": args.rollup_every,
+            "pending_at_end": common.RollUp.pending(),
             "others_cores": cpu.others_cores(),
             "unexpected": httpload.errors(results, {201}),
         },

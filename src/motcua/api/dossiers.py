@@ -68,7 +68,6 @@ LIST_RELATED = (
 )  # fmt: skip
 
 
-
 def _local(value: datetime | None) -> datetime | None:
     # Vietnam's time whatever the request's active time zone (and without looking it up:
     # a list page converts hundreds of times)

@@ -294,7 +294,9 @@ def _lock(dossier: Dossier | str) -> Dossier:
     key = {"code": dossier} if isinstance(dossier, str) else {"pk": dossier.pk}
     try:
         return (
-            Dossier.objects.select_for_update()
+            # only the dossier's row: its version and units are read, not locked (locking
+            # them would queue every action on a unit or procedure behind each other)
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("version__procedure", "receiving_unit", "competent_unit")
             .get(**key)
         )
@@ -844,9 +846,9 @@ def _snapshot(d: Dossier) -> dict:
 
 
 def _event(d: Dossier, action, actor, role, unit, before, now, seq=None, **extra) -> Event:
-    """Append the event of a change; listeners (monitoring's aggregates) update in the same
-    transaction, so a figure never counts a change that was rolled back. ``seq`` is given
-    when known (1 for a new dossier), saving a query."""
+    """Append the event of a change and tell the listeners, in the same transaction
+    (monitoring notes the dossier for its roll-up, so a figure never counts a change that
+    was rolled back). ``seq`` is given when known (1 for a new dossier), saving a query."""
     before = before or {}
     if seq is None:
         seq = (d.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1

@@ -1,7 +1,7 @@
 """The fact row of a dossier: what the figures count, derived from the dossier and its events.
 
 ``build`` is a pure function of the dossier, its event log, two component flags and its
-rating; the event receivers, the legacy import and the consistency check all call it, so a
+rating; the roll-up, the legacy import and the consistency check all call it, so a
 figure means the same thing whichever way its row was written.
 
 The on-time rule (domain.md §3.2 indicator 2.1, R-766-3):
@@ -331,9 +331,3 @@ def dossiers_with_inputs(ids: list[int]):
     extras = extras_for(ids)
     for d in dossiers:
         yield d, events[d.pk], extras[d.pk]
-
-
-def build_for(d: Dossier, extras: Extras | None = None) -> DossierFact:
-    """The fact of one dossier, read fresh (events; components and rating unless given)."""
-    events = list(Event.objects.filter(dossier_id=d.pk).order_by("seq"))
-    return build(d, events, extras if extras is not None else extras_for([d.pk])[d.pk])
