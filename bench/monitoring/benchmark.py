@@ -9,13 +9,15 @@ or JSON rendering included; no network), as the province leader (whole province)
 commune head (one commune), for several periods. "cold" is the first request after the
 catalog cache is dropped; the rest are warm. Transitions are full lifecycles (receive →
 forward → forward → resolve → return) through ``dossiers.services`` with monitoring's
-receiver connected and disconnected, all inside a transaction that is rolled back.
+receiver connected and disconnected, and the roll-up of the changes they noted, all inside a
+transaction that is rolled back.
 """
 
 import argparse
 import os
 import statistics
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_monitoring")
@@ -89,16 +91,23 @@ def responses(runs: int) -> list[dict]:
     return rows
 
 
-def transitions(n: int) -> dict:
-    """Mean milliseconds per transition with and without monitoring's receiver."""
+def transitions(n: int, batch: int = 20) -> dict:
+    """Milliseconds per transition with and without monitoring's receiver, and what rolling
+    the changes up costs per change.
+
+    A transition only notes its dossier (``rollup.note``); ``rollup.catch_up`` later turns
+    the notes into facts and tallies. Here each step (receive → forward → forward → resolve
+    → return) is taken for ``batch`` dossiers with the receiver and ``batch`` without, then
+    the notes are rolled up: one batch of distinct dossiers, each changed once, as the
+    periodic roll-up meets them between reads."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from motcua.agencies.models import Unit
     from motcua.catalog.models import ProcedureVersion
     from motcua.dossiers import services
     from motcua.dossiers.signals import dossier_changed
-    from motcua.monitoring import receivers
+    from motcua.monitoring import receivers, rollup
 
     from .province import structure
 
@@ -122,52 +131,74 @@ def transitions(n: int) -> dict:
     applicant = {"name": "Nguyễn Văn Đo", "id_number": "001203004567", "phone": "0912345678",
                  "address": "Thôn Đông"}  # fmt: skip
     docs = [{"document": d.pk, "form": "original"} for d in version.documents.all()]
+    steps = [
+        ("forward", receiver, {}),
+        ("forward", specialist, {}),
+        ("resolve", head, {"e_result": True}),
+        ("return_result", receiver, {"recipient": "Nguyễn Văn Đo"}),
+    ]
 
-    def lifecycle() -> list[float]:
-        times = []
-        intake = services.Intake(version=version, applicant=dict(applicant), components=docs)
-        t = time.perf_counter()
-        d = services.receive_at_counter(receiver, desk, intake)
-        times.append(time.perf_counter() - t)
-        for action, who, params in (
-            ("forward", receiver, {}),
-            ("forward", specialist, {}),
-            ("resolve", head, {"e_result": True}),
-            ("return_result", receiver, {"recipient": "Nguyễn Văn Đo"}),
-        ):
+    def step(d, k: int):
+        if k == 0:
+            intake = services.Intake(version=version, applicant=dict(applicant), components=docs)
+            return services.receive_at_counter(receiver, desk, intake)
+        action, who, params = steps[k - 1]
+        return services.act(d, action, who, **params)
+
+    def take(dossiers: list, k: int, into: list[float]) -> None:
+        for i, d in enumerate(dossiers):
             t = time.perf_counter()
-            d = services.act(d, action, who, **params)
-            times.append(time.perf_counter() - t)
-        return times
+            dossiers[i] = step(d, k)
+            into.append(time.perf_counter() - t)
+
+    @contextmanager
+    def receiver_off():
+        dossier_changed.disconnect(dispatch_uid="monitoring.facts")
+        try:
+            yield
+        finally:
+            dossier_changed.connect(receivers.on_dossier_changed, dispatch_uid="monitoring.facts")
 
     times = {"có giám sát": [], "không giám sát": []}
-    spent_in_monitoring: list[float] = []
-    refresh = receivers.refresh
+    in_receiver: list[float] = []
+    rolled = {"seconds": 0.0, "notes": 0, "queries": 0, "batches": 0}
+    note = rollup.note
 
-    def timed_refresh(dossier, action=None):
+    def timed_note(dossier_id):
         t = time.perf_counter()
         try:
-            return refresh(dossier, action)
+            return note(dossier_id)
         finally:
-            spent_in_monitoring.append(time.perf_counter() - t)
+            in_receiver.append(time.perf_counter() - t)
 
-    receivers.refresh = timed_refresh
+    def counted(execute, sql, params, many, context):
+        rolled["queries"] += 1
+        return execute(sql, params, many, context)
+
+    rollup.catch_up()  # nothing of the load left pending
+    rollup.note = timed_note
     try:
         with transaction.atomic():
-            lifecycle()  # warm the caches (calendars, catalog, statements)
-            spent_in_monitoring.clear()
-            for _ in range(n):  # interleaved, so drift of the machine hits both alike
-                times["có giám sát"] += lifecycle()
-                dossier_changed.disconnect(dispatch_uid="monitoring.facts")
-                try:
-                    times["không giám sát"] += lifecycle()
-                finally:
-                    dossier_changed.connect(
-                        receivers.on_dossier_changed, dispatch_uid="monitoring.facts"
-                    )
+            warm = [None] * 2
+            for k in range(5):  # warm the caches (calendars, catalog, statements)
+                take(warm, k, [])
+            rollup.catch_up()
+            in_receiver.clear()
+            for _ in range(max(1, n // batch)):
+                watched, unwatched = [None] * batch, [None] * batch
+                for k in range(5):  # interleaved, so drift of the machine hits both alike
+                    take(watched, k, times["có giám sát"])
+                    with receiver_off():
+                        take(unwatched, k, times["không giám sát"])
+                    t = time.perf_counter()
+                    with connection.execute_wrapper(counted):
+                        done = rollup.catch_up()
+                    rolled["seconds"] += time.perf_counter() - t
+                    rolled["notes"] += done.notes
+                    rolled["batches"] += 1
             transaction.set_rollback(True)
     finally:
-        receivers.refresh = refresh
+        rollup.note = note
     results = {
         label: {
             "transitions": len(values),
@@ -177,13 +208,23 @@ def transitions(n: int) -> dict:
         for label, values in times.items()
     }
     results["thời gian trong bộ nhận sự kiện của giám sát"] = {
-        "mean_ms": round(statistics.mean(spent_in_monitoring) * 1000, 2),
-        "median_ms": round(statistics.median(spent_in_monitoring) * 1000, 2),
+        "mean_ms": round(statistics.mean(in_receiver) * 1000, 2),
+        "median_ms": round(statistics.median(in_receiver) * 1000, 2),
+    }
+    per_note = rolled["seconds"] / max(1, rolled["notes"])
+    results["tổng hợp (roll-up) / thay đổi"] = {
+        "mean_ms": round(per_note * 1000, 2),
+        "batch": batch,
+        "batches": rolled["batches"],
+        "queries_per_batch": round(rolled["queries"] / max(1, rolled["batches"]), 1),
     }
     with_m, without = results["có giám sát"], results["không giám sát"]
     results["chi phí giám sát / bước"] = {
-        "mean_ms": round(with_m["mean_ms"] - without["mean_ms"], 2),
-        "median_ms": round(with_m["median_ms"] - without["median_ms"], 2),
+        "in_transaction_mean_ms": round(with_m["mean_ms"] - without["mean_ms"], 2),
+        "in_transaction_median_ms": round(with_m["median_ms"] - without["median_ms"], 2),
+        "with_roll_up_median_ms": round(
+            with_m["median_ms"] - without["median_ms"] + per_note * 1000, 2
+        ),
     }
     print(results)
     return results
