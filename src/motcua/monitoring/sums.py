@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.agencies.models import Unit
@@ -57,16 +57,15 @@ def effective_last(last: date) -> date:
     return date(today.year, 12, 31) if last >= today else last
 
 
-def _grains_q(first: date, last: date, coarsest: str = "Y", with_days: bool = True) -> Q | None:
+def _grains_q(first: date, last: date, coarsest: str = "Y") -> Q:
     years, months, days = pieces(first, effective_last(last), coarsest)
     q = Q(pk__in=[])
     if years:
         q |= Q(grain="Y", start__in=years)
     if months:
         q |= Q(grain="M", start__in=months)
-    if with_days:
-        for a, b in days:
-            q |= Q(grain="D", start__range=(a, b))
+    for a, b in days:
+        q |= Q(grain="D", start__range=(a, b))
     return q
 
 
