@@ -51,8 +51,6 @@ DETAIL_RELATED = (
     "current_unit",
     "assignee",
 )
-# The version's long texts (description, steps, legal basis, search columns) are not shown
-# with a dossier; leaving them out keeps a list page small.
 # What a list row shows (``_summary``), fetched apart from the page's keys: joining five
 # tables into a million-row query cost more planning than finding the rows.
 LIST_COLUMNS = (
@@ -400,14 +398,13 @@ def _intake(body: DossierIn) -> tuple[Unit, services.Intake]:
             field="procedure",
         )  # fmt: skip
     version = procedure.current_version
-    if version is not None:
-        version.procedure = procedure  # read by the service and the answer: no second query
     if version is None:
         raise DomainError(
             f"Thủ tục {procedure.code} chưa được công bố; chưa tiếp nhận hồ sơ.",
             code="procedure_not_accepting",
             field="procedure",
         )
+    version.procedure = procedure  # read by the service and the answer: no second query
     units = _units(receiving_unit=body.receiving_unit, competent_unit=body.competent_unit)
     receiving, competent = units["receiving_unit"], units.get("competent_unit")
     intake = services.Intake(
