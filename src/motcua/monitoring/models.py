@@ -227,8 +227,36 @@ class DossierFact(Counters):
         verbose_name = "dữ liệu thống kê hồ sơ"
         verbose_name_plural = "dữ liệu thống kê hồ sơ"
         indexes = [
-            models.Index(fields=["day"], name="fact_day"),
-            models.Index(fields=["end_day"], name="fact_end_day"),
+            # Covering: the edge days of a range cut mid-month (which procedures of each of
+            # 120 communes had online / paid / fee / VNeID dossiers; the worst procedures) are
+            # read from the index alone, not from fact rows scattered over the table.
+            models.Index(
+                fields=["day"],
+                include=[
+                    "unit",
+                    "receiving_unit",
+                    "procedure",
+                    "submitted_online",
+                    "paid_online",
+                    "fee_due",
+                    "vneid",
+                    "received",
+                    "e_result",
+                ],
+                name="fact_day_cover",
+            ),
+            models.Index(
+                fields=["end_day"],
+                include=[
+                    "unit",
+                    "receiving_unit",
+                    "procedure",
+                    "fin_early",
+                    "fin_on_time",
+                    "fin_late",
+                ],
+                name="fact_end_day_cover",
+            ),
             models.Index(fields=["return_day"], name="fact_return_day"),
             models.Index(
                 fields=["unit_path", "day"],

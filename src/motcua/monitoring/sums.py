@@ -44,7 +44,7 @@ def scope_q(units: list[Unit]) -> Q:
     for u in units[1:]:
         while not u.path.startswith(prefix):
             prefix = prefix[: prefix.rstrip("/").rfind("/") + 1]
-    if prefix in ("", "/"):
+    if len(path_ids(prefix)) <= 1:  # under the root: every fact (a filter would only cost)
         return Q()
     return Q(unit_path__startswith=prefix) | Q(receiving_path__startswith=prefix)
 
@@ -175,7 +175,8 @@ def _edge_rows(
     under the wanted units above its resolving unit and above its desk (once, when one unit
     is above both, as the tallies count it) and sums per scope and group, so what comes
     back is one row per scope and procedure, not one per fact (a ranking of 120 communes
-    over a few edge days is tens of thousands of facts)."""
+    over a few edge days is tens of thousands of facts, read from the covering indexes
+    ``fact_day_cover`` and ``fact_end_day_cover``)."""
     _, _, days = pieces(first, effective_last(last), "Y")
     if not days or (procedure_ids is not None and not procedure_ids):
         return
@@ -196,14 +197,17 @@ def _edge_rows(
         columns = ("unit_id", "receiving_unit_id", *group, *role_names)
         inner, params = facts.values(*columns).query.sql_with_params()
         sums = ", ".join(_sum_int(f"x.{qn(n)}", n) for n in role_names)
+        # the scopes of each (resolving unit, desk) pair found — a few hundred pairs, each
+        # scope once (UNION) — then every fact joined once to its pair's scopes
         sql = (
-            f"WITH m (unit_id, scope_id) AS (VALUES {pairs}), f AS ({inner}) "
-            f"SELECT x.scope_id, {keys}, {sums} FROM ("
-            "SELECT m.scope_id, f.* FROM f JOIN m ON m.unit_id = f.receiving_unit_id "
-            "WHERE NOT EXISTS (SELECT 1 FROM m AS above WHERE above.unit_id = f.unit_id "
-            "AND above.scope_id = m.scope_id) "
-            "UNION ALL SELECT m.scope_id, f.* FROM f JOIN m ON m.unit_id = f.unit_id"
-            f") x GROUP BY x.scope_id, {keys}"
+            f"WITH m (unit_id, scope_id) AS (VALUES {pairs}), f AS ({inner}), "
+            "p AS (SELECT DISTINCT unit_id, receiving_unit_id FROM f), "
+            "ps AS (SELECT p.unit_id, p.receiving_unit_id, m.scope_id FROM p "
+            "JOIN m ON m.unit_id = p.unit_id UNION SELECT p.unit_id, p.receiving_unit_id, "
+            "m.scope_id FROM p JOIN m ON m.unit_id = p.receiving_unit_id) "
+            f"SELECT ps.scope_id, {keys}, {sums} FROM f AS x JOIN ps "
+            "ON ps.unit_id = x.unit_id AND ps.receiving_unit_id = x.receiving_unit_id "
+            f"GROUP BY ps.scope_id, {keys}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
