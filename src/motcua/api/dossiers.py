@@ -656,12 +656,7 @@ def _filtered(qs: QuerySet, f: DossierFilter, now: datetime) -> QuerySet:
     if f.state:
         qs = qs.filter(state__in=f.state)
     if f.unit:
-        path = _units(unit=f.unit)["unit"].path
-        qs = qs.filter(
-            Q(receiving_path__startswith=path)
-            | Q(competent_path__startswith=path)
-            | Q(current_path__startswith=path)
-        )
+        qs = qs.filter(queries.under(_units(unit=f.unit)["unit"].path))
     if f.procedure:
         versions = ProcedureVersion.objects.filter(procedure__code=f.procedure).values("pk")
         qs = qs.filter(version__in=versions)

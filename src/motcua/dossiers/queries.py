@@ -25,12 +25,18 @@ def _visible(user, paths: list[str]) -> QuerySet[Dossier]:
         return Dossier.objects.all()
     q = Q(owner=user)
     for p in paths:
-        q |= (
-            Q(receiving_path__startswith=p)
-            | Q(competent_path__startswith=p)
-            | Q(current_path__startswith=p)
-        )
+        q |= under(p)
     return Dossier.objects.filter(q)
+
+
+def under(path: str) -> Q:
+    """Dossiers received, resolved or now held in the subtree at ``path`` (each an indexed
+    prefix scan)."""
+    return (
+        Q(receiving_path__startswith=path)
+        | Q(competent_path__startswith=path)
+        | Q(current_path__startswith=path)
+    )
 
 
 # A procedure version's long texts: never shown beside a dossier, and the bulk of its row.
