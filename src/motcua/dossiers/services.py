@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.agencies import scope
@@ -29,11 +29,11 @@ from motcua.workdays import deadlines
 from motcua.workdays.calendar import local
 from motcua.workdays.services import calendar_for
 
+from . import insertion
 from .applicants import clean_applicant
 from .models import (
     FINISHED,
     Channel,
-    CodeSequence,
     Component,
     ComponentForm,
     Dossier,
@@ -72,12 +72,8 @@ def receive_at_counter(actor, receiving_unit: Unit, intake: Intake, *, now=None)
     with transaction.atomic():
         dossier = _new_dossier(intake, receiving_unit, Channel.DIRECT, now)
         _start_clock(dossier, now)
-        # Taken last, just before the writes: the day's counter row stays locked (other
-        # desks' officials wait on it) only for the inserts and the commit.
-        dossier.code = allocate_code(receiving_unit, now)
-        dossier.save()
-        _add_components(dossier, intake)
-        _event(dossier, "receive", actor, Role.RECEIVER, receiving_unit, "", now, seq=1)
+        event = _new_event(dossier, "receive", actor, Role.RECEIVER, receiving_unit, "", now, 1)
+        _insert(dossier, intake, receiving_unit, now, event)
     return dossier
 
 
@@ -101,10 +97,8 @@ def submit_online(
             dossier.owner = owner if getattr(owner, "is_authenticated", False) else None
             dossier.submitted_at = now
             dossier.idempotency_key = idempotency_key
-            dossier.code = allocate_code(receiving_unit, now)
-            dossier.save()
-            _add_components(dossier, intake)
-            _event(dossier, "submit", owner, "", None, "", now, seq=1)
+            event = _new_event(dossier, "submit", owner, "", None, "", now, 1)
+            _insert(dossier, intake, receiving_unit, now, event)
     except IntegrityError:
         if idempotency_key and (found := _by_key(idempotency_key, owner)):
             return found
@@ -195,12 +189,14 @@ def _check_components(version: ProcedureVersion, components: list[dict]) -> None
             raise DomainError("Hình thức giấy tờ không hợp lệ.", code="invalid_component_form")
 
 
-def _add_components(dossier: Dossier, intake: Intake) -> None:
+def _insert(dossier: Dossier, intake: Intake, unit: Unit, now: datetime, event: Event) -> None:
+    """Code, row, components, fees and first event, written together (``insertion``); the
+    day's code counter is taken last, so it stays locked (other officials of the desk wait
+    on it) only for the inserts and the commit. Then the listeners hear of it."""
     frozen = parts(intake.version)
     documents = frozen.documents
-    Component.objects.bulk_create(
+    components = [
         Component(
-            dossier=dossier,
             document=documents.get(c.get("document")),
             name=c.get("name") or documents[c["document"]].name,
             form=c.get("form", ComponentForm.ORIGINAL),
@@ -210,31 +206,10 @@ def _add_components(dossier: Dossier, intake: Intake) -> None:
             reused=bool(c.get("reused", False)),
         )
         for c in intake.components
-    )
-    DossierFee.objects.bulk_create(
-        DossierFee(dossier=dossier, name=f.name, amount=f.amount) for f in frozen.fees if f.amount
-    )
-
-
-def allocate_code(unit: Unit, moment: datetime) -> str:
-    """R-CODE-1: ``<agency e-identifier>-<YYMMDD>-<daily sequence, 4+ digits>``.
-
-    One upsert creates the day's counter row or moves it on, and returns the number. The row
-    stays locked until the caller's transaction ends, so a rolled-back dossier gives its
-    number back and two officials never get the same one (tests/concurrency).
-    """
-    day = local(moment).date()
-    qn = connection.ops.quote_name
-    table, last = qn(CodeSequence._meta.db_table), qn("last")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} AS s ({qn('agency_code')}, {qn('day')}, {last}) "
-            f"VALUES (%s, %s, 1) ON CONFLICT ({qn('agency_code')}, {qn('day')}) "
-            f"DO UPDATE SET {last} = s.{last} + 1 RETURNING {last}",
-            [unit.code, connection.ops.adapt_datefield_value(day)],
-        )
-        seq = cursor.fetchone()[0]
-    return f"{unit.code}-{day:%y%m%d}-{seq:04d}"
+    ]
+    fees = [DossierFee(name=f.name, amount=f.amount) for f in frozen.fees if f.amount]
+    insertion.insert(dossier, unit.code, local(now).date(), components, fees, event)
+    dossier_changed.send(sender=Dossier, dossier=dossier, event=event)
 
 
 def _start_clock(dossier: Dossier, now: datetime) -> None:
@@ -845,16 +820,22 @@ def _snapshot(d: Dossier) -> dict:
     }
 
 
-def _event(d: Dossier, action, actor, role, unit, before, now, seq=None, **extra) -> Event:
+def _event(d: Dossier, action, actor, role, unit, before, now, **extra) -> Event:
     """Append the event of a change and tell the listeners, in the same transaction
     (monitoring notes the dossier for its roll-up, so a figure never counts a change that
-    was rolled back). ``seq`` is given when known (1 for a new dossier), saving a query."""
+    was rolled back)."""
+    seq = (d.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    event = _new_event(d, action, actor, role, unit, before, now, seq, **extra)
+    event.save(force_insert=True)
+    dossier_changed.send(sender=Dossier, dossier=d, event=event)
+    return event
+
+
+def _new_event(d: Dossier, action, actor, role, unit, before, now, seq, **extra) -> Event:
     before = before or {}
-    if seq is None:
-        seq = (d.events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     to_step = extra.pop("to_step", None)
     official = getattr(actor, "official", None) if actor is not None else None
-    event = Event.objects.create(
+    return Event(
         dossier=d,
         seq=seq,
         action=action,
@@ -876,8 +857,6 @@ def _event(d: Dossier, action, actor, role, unit, before, now, seq=None, **extra
         verdict=extra.pop("verdict", "") or "",
         data=_jsonable(extra.pop("data", {}) or {}),
     )
-    dossier_changed.send(sender=Dossier, dossier=d, event=event)
-    return event
 
 
 def _jsonable(data: dict) -> dict:
