@@ -73,4 +73,6 @@ def test_a_receipt_is_answered_from_what_was_written(clients, dossier_body):
     assert created.status_code == 201
     reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
     assert not [sql for sql in reads if 'FROM "dossiers_dossier"' in sql]
+    assert not [sql for sql in reads if 'FROM "dossiers_component"' in sql]  # as written
+    assert [c["name"] for c in created.json()["components"]] == ["Tờ khai đăng ký khai sinh"]
     assert len([sql for sql in reads if '"agencies_unit"."code" IN' in sql]) == 1  # both units

@@ -27,6 +27,7 @@ from motcua.dossiers.models import (
     FINISHED,
     ApplicantType,
     Channel,
+    Component,
     ComponentForm,
     Dossier,
     Event,
@@ -785,9 +786,14 @@ def _detail(d: Dossier, user) -> dict:
         "paid_online": d.paid_online,
         "e_result": d.e_result,
         "result_number": d.result_number,
-        "components": list(d.components.values("name", "form", "count", "digitized", "reused")),
+        "components": [_component(c) for c in d.components.all()],  # a receipt's: at hand
         "available_actions": [t.action for t in services.available_actions(d, user)],
     }
+
+
+def _component(c: Component) -> dict:
+    return {"name": c.name, "form": c.form, "count": c.count, "digitized": c.digitized,
+            "reused": c.reused}  # fmt: skip
 
 
 def _event(e: Event) -> dict:

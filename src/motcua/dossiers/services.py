@@ -209,6 +209,8 @@ def _insert(dossier: Dossier, intake: Intake, unit: Unit, now: datetime, event: 
     ]
     fees = [DossierFee(name=f.name, amount=f.amount) for f in frozen.fees if f.amount]
     insertion.insert(dossier, unit.code, local(now).date(), components, fees, event)
+    # what prefetch_related would have read back: the receipt's answer lists them
+    dossier._prefetched_objects_cache = {"components": components, "fees": fees}
     dossier_changed.send(sender=Dossier, dossier=dossier, event=event)
 
 
