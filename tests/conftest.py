@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from motcua.agencies.models import Official, RoleAssignment, Unit
 from motcua.catalog import services as catalog
@@ -123,6 +124,7 @@ def test_settings(settings):
     """Tests create many accounts: PBKDF2's deliberate slowness buys nothing here. Pages
     are rendered without `collectstatic`, so static files are served unhashed."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # counters of failed attempts start from zero in every test
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -19,6 +19,12 @@ in-process, a secret key generated once into ``var/secret_key``. Production sets
   ``_SCOPE``, ``_ID_CLAIM``, ``_LABEL``): sign-in with an OpenID Connect identity provider
   (the national one); off when unset — see ``accounts/oidc.py``
 - ``MOTCUA_SMS_BACKEND`` ``console`` (default) or a registered gateway — ``portal/notifications.py``
+- ``MOTCUA_CACHE_URL`` e.g. ``redis://127.0.0.1:6379/1``: the cache every worker process
+  shares (failed tracking lookups are counted there); in-process without it
+- ``MOTCUA_TRACKING_MISSES`` failed tracking lookups allowed per dossier code and per client
+  address in ten minutes (default 20)
+- ``MOTCUA_PROXY_HOPS`` how many reverse proxies stand in front (default 0): the client's
+  address is then read from ``X-Forwarded-For`` — ``core/attempts.py``
 - ``MOTCUA_PAYMENT_PAUSES_CLOCK``, ``MOTCUA_MAX_REAPPOINTMENTS``, ``MOTCUA_MAX_UPLOAD_MB``:
   lifecycle and upload policy (defaults: yes, 1, 10)
 """
@@ -194,6 +200,12 @@ DEFAULT_FROM_EMAIL = env("MOTCUA_FROM_EMAIL", "Một cửa điện tử <khong-t
 MOTCUA_PAYMENT_PAUSES_CLOCK = env_bool("MOTCUA_PAYMENT_PAUSES_CLOCK", True)
 MOTCUA_MAX_REAPPOINTMENTS = int(env("MOTCUA_MAX_REAPPOINTMENTS", "1"))
 MOTCUA_MAX_UPLOAD_MB = int(env("MOTCUA_MAX_UPLOAD_MB", "10"))
+MOTCUA_TRACKING_MISSES = int(env("MOTCUA_TRACKING_MISSES", "20"))
+MOTCUA_PROXY_HOPS = int(env("MOTCUA_PROXY_HOPS", "0"))
+
+if cache_url := env("MOTCUA_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": cache_url}}  # fmt: skip
 
 # Digital signatures on results and forms (documents/signing.py).
 MOTCUA_SIGNING_KEY = env("MOTCUA_SIGNING_KEY")

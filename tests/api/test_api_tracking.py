@@ -74,3 +74,52 @@ def test_no_supplement_request_once_resumed(dossier, people):
 def test_tracking_needs_no_login_and_validates_its_body(db):
     response = Client().post(URL, {"code": "x"}, content_type="application/json")
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+def lookup(code, factor, address):
+    return Client(REMOTE_ADDR=address).post(
+        URL, {"code": code, "second_factor": factor}, content_type="application/json"
+    )
+
+
+def test_guessing_a_codes_second_factor_is_stopped(dossier):
+    for i in range(20):  # from ever-changing addresses: the code itself is counted
+        assert lookup(dossier.code, f"09000000{i:02d}", f"10.0.0.{i}").status_code == 404
+    refused = lookup(dossier.code, "037190000123", "10.0.1.1")  # even the right number, now
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "too_many_attempts"
+    assert "quá nhiều lần" in refused.json()["message"]
+    assert "Chờ bổ sung" not in refused.content.decode()
+
+
+def test_walking_the_codes_from_one_address_is_stopped(dossier):
+    for i in range(20):
+        assert (
+            lookup(f"000.01.31.H99-260302-{i + 2:04d}", "037190000123", "10.0.0.9").status_code
+            == 404
+        )
+    assert lookup(dossier.code, "037190000123", "10.0.0.9").status_code == 429
+    assert lookup(dossier.code, "037190000123", "10.0.0.10").status_code == 200  # another
+
+
+def test_looking_up_ones_own_dossier_often_is_never_refused(dossier):
+    for _ in range(40):
+        assert lookup(dossier.code, "037190000123", "10.0.0.7").status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted(dossier, settings):
+    settings.MOTCUA_PROXY_HOPS = 1
+
+    def via_proxy(client: str, factor: str):
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=client).post(
+            URL, {"code": "KHONG-CO-MA", "second_factor": factor}, content_type="application/json"
+        )
+
+    for i in range(20):  # a stranger guessing, behind the same proxy as everyone
+        assert via_proxy("203.0.113.9", f"09000000{i:02d}").status_code == 404
+    assert via_proxy("203.0.113.9", "0900000099").status_code == 429
+    # another citizen behind the same proxy, and one who forged a first hop, still get in
+    assert lookup(dossier.code, "037190000123", "127.0.0.1").status_code == 200
+    forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.4")
+    body = {"code": dossier.code, "second_factor": "037190000123"}
+    assert forged.post(URL, body, content_type="application/json").status_code == 200

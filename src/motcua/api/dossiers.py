@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator
 
 from motcua.agencies.models import Unit
 from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.core import attempts
 from motcua.core.errors import DomainError, NotFound
 from motcua.dossiers import queries, services
 from motcua.dossiers.models import (
@@ -578,15 +579,17 @@ def _official(username: str):
 
 @tracking_router.post(
     "",
-    response={200: TrackingOut, 400: Error, 404: Error, 422: Error},
+    response={200: TrackingOut, 400: Error, 404: Error, 422: Error, 429: Error},
     summary="Tra cứu tình trạng hồ sơ",
 )
 def track(request, body: TrackingIn):
     """Công khai, không cần đăng nhập: mã hồ sơ và số định danh / mã số thuế hoặc số điện
     thoại của người nộp. Sai mã hay sai thông tin xác minh đều trả cùng một lỗi 404, để mã
     hồ sơ không tiết lộ gì. Dùng POST để số định danh không nằm trong địa chỉ (URL), nhật
-    ký máy chủ. Không trả thông tin cá nhân, tên cán bộ hay ghi chú nội bộ."""
-    d = queries.track(body.code, body.second_factor)
+    ký máy chủ. Không trả thông tin cá nhân, tên cán bộ hay ghi chú nội bộ. Sau 20 lần (mặc định)
+    tra cứu sai trong 10 phút với cùng một mã hồ sơ hoặc từ cùng một địa chỉ, trả 429
+    `too_many_attempts` cho đến hết khoảng thời gian đó."""
+    d = queries.track(body.code, body.second_factor, client=attempts.client_address(request))
     events = list(d.events.select_related("unit").order_by("seq"))
     return {
         "code": d.code,

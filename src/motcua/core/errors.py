@@ -38,3 +38,10 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts at a secret; try again later (``core.attempts``)."""
+
+    status = 429
+    code = "too_many_attempts"

@@ -2,12 +2,14 @@
 
 import re
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from motcua.agencies import scope
 from motcua.agencies.models import Unit
-from motcua.core.errors import NotFound
+from motcua.core import attempts
+from motcua.core.errors import NotFound, TooManyAttempts
 
 from .models import Dossier
 
@@ -100,23 +102,36 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text or "")
 
 
-def track(code: str, second_factor: str) -> Dossier:
+TRACKING_WINDOW = 600  # seconds over which failed lookups are counted
+
+
+def track(code: str, second_factor: str, *, client: str = "") -> Dossier:
     """Public lookup by code plus the applicant's phone or identity number.
 
     A wrong code and a wrong second factor give the same answer, so a code alone tells a
-    stranger nothing (not even that it exists).
+    stranger nothing (not even that it exists). After ``MOTCUA_TRACKING_MISSES`` failures
+    on a code, or from a ``client`` (its address), within ten minutes, lookups of that code
+    or from that client are refused until the window passes (``core.attempts``).
     """
+    code = code.strip()
+    keys = {"code": code, "client": client} if client else {"code": code}
+    if attempts.blocked(settings.MOTCUA_TRACKING_MISSES, **keys):
+        raise TooManyAttempts(
+            "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
+            code="too_many_attempts",
+        )
     factor = _digits(second_factor)
     dossier = (
         Dossier.objects.select_related("version", "receiving_unit", "current_unit")
         .defer(*VERSION_TEXTS)
-        .filter(code=code.strip())
+        .filter(code=code)
         .first()
     )
     if dossier and len(factor) >= 9:
         phone = _digits(dossier.applicant_phone)
         if factor in (_digits(dossier.applicant_id_number), phone, "84" + phone[1:]):
             return dossier
+    attempts.missed(TRACKING_WINDOW, **keys)
     raise NotFound(
         "Không tìm thấy hồ sơ với mã và thông tin xác minh đã nhập.", code="dossier_not_found"
     )

@@ -4,7 +4,6 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -16,7 +15,8 @@ from motcua.accounts import services as accounts
 from motcua.agencies.models import Unit
 from motcua.catalog import services
 from motcua.catalog.models import Field, Procedure, RequiredDocument
-from motcua.core.errors import DomainError, Forbidden, NotFound
+from motcua.core import attempts
+from motcua.core.errors import DomainError, Forbidden, NotFound, TooManyAttempts
 from motcua.documents import repository
 from motcua.documents.services import store
 from motcua.dossiers import queries
@@ -416,40 +416,26 @@ def repository_file(request, pk: int):
 
 # --- public tracking and rating -------------------------------------------------------------
 
-TRACK_LIMIT = 20  # lookups per address per 10 minutes: guessing a second factor stays slow
-
-
-def _throttled(request) -> bool:
-    key = f"portal:track:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, 600)
-    try:
-        return cache.incr(key) > TRACK_LIMIT
-    except ValueError:
-        return False
-
 
 def track(request):
     code = request.GET.get("ma", "").strip()
     factor = request.GET.get("xac-minh", "").strip()
     context = {"code": code, "factor": factor, "d": None, "error": ""}
     if code and factor:
-        if _throttled(request):
-            context["error"] = "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."
+        try:
+            dossier = queries.track(code, factor, client=attempts.client_address(request))
+        except (NotFound, TooManyAttempts) as e:
+            context["error"] = e.message
         else:
-            try:
-                dossier = queries.track(code, factor)
-            except NotFound as e:
-                context["error"] = e.message
-            else:
-                context |= {
-                    "d": dossier,
-                    "history": portal.history(dossier),
-                    "request_event": (request_event := portal.pending_request(dossier)),
-                    "request_items": portal.request_items(request_event),
-                    "rate_token": ratings.token_for(dossier)
-                    if ratings.can_rate(dossier, token=ratings.token_for(dossier))
-                    else "",
-                }
+            context |= {
+                "d": dossier,
+                "history": portal.history(dossier),
+                "request_event": (request_event := portal.pending_request(dossier)),
+                "request_items": portal.request_items(request_event),
+                "rate_token": ratings.token_for(dossier)
+                if ratings.can_rate(dossier, token=ratings.token_for(dossier))
+                else "",
+            }
     elif code or factor:
         context["error"] = "Vui lòng nhập cả mã hồ sơ và số điện thoại hoặc số định danh."
     return render(request, "portal/track.html", context, status=200)
