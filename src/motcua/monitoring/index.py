@@ -31,6 +31,7 @@ SYNC_NOTE = (
     "chưa có nhật ký đồng bộ riêng, tỷ lệ đồng bộ tính bằng 100% số hồ sơ tiếp nhận."
 )
 PROCEDURE_SETS = ["submitted_online", "paid_online", "fee_due", "vneid"]
+CERTIFIED = ["received", "e_result"]  # counted over the certified-copy procedures (group 6)
 
 
 @dataclass
@@ -158,10 +159,16 @@ def compute_many(units: list[Unit], period: Period, *, now=None) -> dict[int, Re
     ids = [u.pk for u in units]
     totals = sums.units_totals(ids, period.first, period.last)
     late = late_counts(units, period, judged, totals)
-    used = sums.procedures_with(units, period.first, period.last, PROCEDURE_SETS)
     params = _params(config)
     snap = registry.snapshot(period.first, period.last, params["registry"])
-    certified = _certified_copies(units, snap, period, params["certified_words"])
+    wanted = _certified_ids(snap, params["certified_words"])
+    # the edge days' fact rows, read once for the presence sets and the certified copies
+    edges = sums.edge_rows(
+        units, period.first, period.last, ("procedure_id",), [*PROCEDURE_SETS, *CERTIFIED]
+    )
+    used = sums.procedures_with(units, period.first, period.last, PROCEDURE_SETS, edges=edges)
+    certified = _certified_copies(units, period, wanted, edges)
+    groups = _prepared(config)
     results = {}
     for unit in units:
         ctx = _Context(
@@ -172,17 +179,59 @@ def compute_many(units: list[Unit], period: Period, *, now=None) -> dict[int, Re
             sets=snap.sets(unit),
             certified=certified[unit.pk],
         )
-        groups = []
-        for g in config["groups"]:
-            indicators = [_indicator(spec, ctx) for spec in g["indicators"]]
-            raw = sum(i.score for i in indicators)
-            cap = g.get("cap")
-            score = formulas.round2(min(raw, cap) if cap is not None else raw)
-            groups.append(Group(g["id"], g.get("code", ""), g["name"], g["max"], score, indicators))
         results[unit.pk] = Result(
-            unit, period, judged, config["code"], groups, ctx.totals["received"]
+            unit,
+            period,
+            judged,
+            config["code"],
+            [g.compute(ctx) for g in groups],
+            ctx.totals["received"],
         )
     return results
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """An indicator of the configuration, with what does not depend on the unit worked out
+    once per computation (a ranking evaluates each of them for 121 units)."""
+
+    raw: dict
+    id: str
+    name: str
+    max: float
+    metric: object
+    formula: str
+
+    @classmethod
+    def of(cls, spec: dict) -> "_Spec":
+        return cls(
+            raw=spec,
+            id=spec["id"],
+            name=spec.get("name", spec["metric"]),
+            max=spec.get("max", 0),
+            metric=METRICS[spec["metric"]],
+            formula=formulas.describe(spec),
+        )
+
+
+@dataclass(frozen=True)
+class _GroupSpec:
+    raw: dict
+    indicators: tuple[_Spec, ...]
+
+    def compute(self, ctx: "_Context") -> Group:
+        g = self.raw
+        indicators = [_indicator(spec, ctx) for spec in self.indicators]
+        raw = sum(i.score for i in indicators)
+        cap = g.get("cap")
+        score = formulas.round2(min(raw, cap) if cap is not None else raw)
+        return Group(g["id"], g.get("code", ""), g["name"], g["max"], score, indicators)
+
+
+def _prepared(config: dict) -> list[_GroupSpec]:
+    return [
+        _GroupSpec(g, tuple(_Spec.of(spec) for spec in g["indicators"])) for g in config["groups"]
+    ]
 
 
 def _params(config: dict) -> dict:
@@ -219,17 +268,16 @@ def late_counts(
     due moment is after ``judged`` (late only after the period) + open dossiers overdue at
     ``judged``. Both corrections read few fact rows through partial indexes.
     """
-    ids = {u.pk for u in units}
+    ids = [u.pk for u in units]
     if totals is None:
-        totals = sums.units_totals(list(ids), period.first, period.last)
+        totals = sums.units_totals(ids, period.first, period.last)
     counts = {uid: totals[uid]["late_final"] for uid in ids}
     base = DossierFact.objects.filter(sums.scope_q(units), day__range=(period.first, period.last))
     later = base.filter(late_final=1, late_from__gte=judged)
     overdue = base.filter(is_open=True, late_final=0, late_from__lt=judged)
     for qs, sign in ((later, -1), (overdue, +1)):
-        for unit_path, receiving_path in qs.values_list("unit_path", "receiving_path"):
-            for uid in (set(path_ids(unit_path)) | set(path_ids(receiving_path))) & ids:
-                counts[uid] += sign
+        for uid, n in sums.count_by_scope(qs, units).items():
+            counts[uid] += sign * n
     return counts
 
 
@@ -249,16 +297,15 @@ def _certified_ids(snap, words: list[str]) -> set[int]:
     }  # fmt: skip
 
 
-def _certified_copies(units, snap, period, words: list[str]) -> dict[int, dict]:
+def _certified_copies(units, period, wanted: set[int], edges) -> dict[int, dict]:
     """Dossiers of the electronic certified-copy procedures (766 group 6): received, and with
     an electronic result."""
-    wanted = _certified_ids(snap, words)
     found = {u.pk: {"received": 0, "e_result": 0, "procedures": sorted(wanted)} for u in units}
     if not wanted:
         return found
     rows = sums.scope_rows(
-        units, period.first, period.last, ("procedure_id",), ["received", "e_result"],
-        procedure_ids=sorted(wanted),
+        units, period.first, period.last, ("procedure_id",), CERTIFIED,
+        procedure_ids=sorted(wanted), edges=[e for e in edges if e[1][0] in wanted],
     )  # fmt: skip
     for scope, per_procedure in rows.items():
         for values in per_procedure.values():
@@ -267,29 +314,29 @@ def _certified_copies(units, snap, period, words: list[str]) -> dict[int, dict]:
     return found
 
 
-def _indicator(spec: dict, ctx: _Context) -> Indicator:
-    num, den, extra = METRICS[spec["metric"]](ctx)
-    ratio, points = formulas.score(spec, num, den)
-    if not spec.get("max"):
+def _indicator(spec: _Spec, ctx: _Context) -> Indicator:
+    num, den, extra = spec.metric(ctx)
+    ratio, points = formulas.score(spec.raw, num, den)
+    if not spec.max:
         ratio = None  # an information indicator: its value is in ``inputs``
-    ind = Indicator(
-        id=spec["id"],
-        metric=spec["metric"],
-        name=spec.get("name", spec["metric"]),
-        max=spec.get("max", 0),
-        numerator=num,
-        denominator=den,
-        ratio=ratio,
-        score=points if spec.get("max") else 0.0,
-        formula=formulas.describe(spec),
-        inputs=extra.get("inputs", {}),
-        note=extra.get("note", ""),
-        unit_of_count=extra.get("counts", "hồ sơ"),
-        procedures=extra.get("procedures", {}),
+    note = extra.get("note", "")
+    if ratio is None and not note and spec.max:
+        note = "Mẫu số bằng 0 (không phát sinh): N/A."
+    return Indicator(
+        spec.id,
+        spec.raw["metric"],
+        spec.name,
+        spec.max,
+        num,
+        den,
+        ratio,
+        points if spec.max else 0.0,
+        spec.formula,
+        extra.get("inputs", {}),
+        note,
+        extra.get("counts", "hồ sơ"),
+        extra.get("procedures", {}),
     )
-    if ratio is None and not ind.note and spec.get("max"):
-        ind.note = "Mẫu số bằng 0 (không phát sinh): N/A."
-    return ind
 
 
 # --- one function per metric code: (numerator, denominator, extras) -------------------------

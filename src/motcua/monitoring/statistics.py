@@ -25,7 +25,6 @@ from . import formulas, index, registry, rollup, sums
 from .counters import NAMES
 from .models import DossierFact
 from .periods import EPOCH, Period
-from .tallies import path_ids
 
 BREAKDOWNS = {
     "unit": "Đơn vị",
@@ -136,22 +135,24 @@ LABELS = {
 def late_open_at(units: list[Unit], period: Period, judged: datetime) -> dict[int, int]:
     """Per unit: dossiers received by the end of the period, still in progress at
     ``judged`` and past their due moment by then."""
-    ids = {u.pk for u in units}
-    counts = dict.fromkeys(ids, 0)
+    counts = {u.pk: 0 for u in units}
     base = DossierFact.objects.filter(
         sums.scope_q(units), day__lte=period.last, late_from__lt=judged
     )
     still_open = base.filter(is_open=True)
     ended_after = base.filter(is_open=False, late_final=1, end_day__gt=period.last)
     for qs in (still_open, ended_after):
-        for unit_path, receiving_path in qs.values_list("unit_path", "receiving_path"):
-            for uid in (set(path_ids(unit_path)) | set(path_ids(receiving_path))) & ids:
-                counts[uid] += 1
+        for uid, n in sums.count_by_scope(qs, units).items():
+            counts[uid] += n
     return counts
 
 
 def _before(period: Period):
     return EPOCH, period.first - timedelta(days=1)
+
+
+# what "carried over" and "in progress at the end" are computed from
+OPEN_NAMES = ("received", "closed")
 
 
 def for_units(units: list[Unit], period: Period, *, now=None) -> dict[int, dict]:
@@ -160,8 +161,8 @@ def for_units(units: list[Unit], period: Period, *, now=None) -> dict[int, dict]
     judged = period.judged_at(now or timezone.now())
     ids = [u.pk for u in units]
     t = sums.units_totals(ids, period.first, period.last)
-    before = sums.units_totals(ids, *_before(period)) if period.first > EPOCH else None
-    end = sums.units_totals(ids, EPOCH, period.last)
+    before = sums.units_totals(ids, *_before(period), OPEN_NAMES) if period.first > EPOCH else None
+    end = sums.units_totals(ids, EPOCH, period.last, OPEN_NAMES)
     late = late_open_at(units, period, judged)
     return {
         uid: figures(t[uid], before[uid] if before else _zero(), end[uid], late[uid]) for uid in ids
