@@ -56,17 +56,12 @@ def measure(client, url: str, runs: int) -> dict:
 
 
 def responses(runs: int) -> list[dict]:
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     from .province import structure
 
-    # Pages are rendered without `collectstatic`: serve static names unhashed.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    _static_unhashed()
     units, _ = structure()
     root = units[0].code
     commune = next(u.code for u in units if u.level == "commune" and u.kind != "service_center")
@@ -86,9 +81,55 @@ def responses(runs: int) -> list[dict]:
                 ("API thống kê", f"/api/v1/monitoring/statistics?unit={code}&{query}"),
             ):
                 row = {"scope": scope, "period": label, "what": what, **measure(client, url, runs)}
+                row["load"] = round(os.getloadavg()[0], 2)
                 print(row)
                 rows.append(row)
     return rows
+
+
+OTHER_PAGES = [
+    ("trang chỉ số 766", "chi-so-766/?{q}"),
+    ("thống kê theo đơn vị", "thong-ke/?{q}&by=unit"),
+    ("thống kê theo lĩnh vực", "thong-ke/?{q}&by=field"),
+    ("thống kê theo cấp", "thong-ke/?{q}&by=level"),
+    ("thống kê theo thủ tục", "thong-ke/?{q}&by=procedure"),
+    ("thống kê theo cán bộ", "thong-ke/?{q}&by=official"),
+    ("hồ sơ của chỉ số 2.1", "ho-so/?{q}&indicator=2.1&part=denominator"),
+    ("hồ sơ quá hạn", "cham-muon/?{q}"),
+    ("trang báo cáo", "bao-cao/?{q}"),
+]
+
+
+def other_pages(runs: int) -> list[dict]:
+    """The province's other monitoring pages for this year: one cold request, then warm."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from .province import structure
+
+    _static_unhashed()
+    root = structure()[0][0].code
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="bench.lanhdao.tinh"))
+    today = date.today()
+    query = f"from={date(today.year, 1, 1)}&to={today}"
+    rows = []
+    for label, path in OTHER_PAGES:
+        url = f"/giam-sat/{root}/" + path.format(q=query)
+        row = {"scope": "tỉnh", "period": "năm nay", "what": label, **measure(client, url, runs)}
+        print(row, "load", os.getloadavg())
+        rows.append(row)
+    return rows
+
+
+def _static_unhashed() -> None:
+    """Pages are rendered without `collectstatic`: serve static names unhashed."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def transitions(n: int, batch: int = 20) -> dict:
@@ -248,14 +289,22 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--transitions", type=int, default=60, help="lifecycles per variant")
     parser.add_argument("--skip-responses", action="store_true")
+    parser.add_argument("--skip-transitions", action="store_true")
+    parser.add_argument(
+        "--other-pages", action="store_true", help="also the province's other pages, this year"
+    )
     args = parser.parse_args(argv)
     from bench.common import report, setup
 
     setup()
-    figures = {"tables": sizes()}
+    figures = {"tables": sizes(), "load_before": os.getloadavg()}
     if not args.skip_responses:
         figures["responses"] = responses(args.runs)
-    figures["transitions"] = transitions(args.transitions)
+    if args.other_pages:
+        figures["other_pages"] = other_pages(max(1, args.runs // 2))
+    if not args.skip_transitions:
+        figures["transitions"] = transitions(args.transitions)
+    figures["load_after"] = os.getloadavg()
     report("monitoring", figures)
 
 
