@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from motcua.agencies.models import Kind, Unit
 
-from . import formulas, registry, rollup, sums
+from . import formulas, registry, rollup, sums, together
 from .models import DossierFact
 from .periods import Period
 from .tallies import path_ids
@@ -156,18 +156,28 @@ def compute_many(units: list[Unit], period: Period, *, now=None) -> dict[int, Re
     now = now or timezone.now()
     judged = period.judged_at(now)
     config = formulas.for_period(period.first)
-    ids = [u.pk for u in units]
-    totals = sums.units_totals(ids, period.first, period.last)
-    late = late_counts(units, period, judged, totals)
     params = _params(config)
     snap = registry.snapshot(period.first, period.last, params["registry"])
     wanted = _certified_ids(snap, params["certified_words"])
-    # the edge days' fact rows, read once for the presence sets and the certified copies
-    edges = sums.edge_rows(
-        units, period.first, period.last, ("procedure_id",), [*PROCEDURE_SETS, *CERTIFIED]
+    first, last = period.first, period.last
+    # three independent reads, at the same time on one snapshot (``together``); the edge
+    # days' fact rows serve both the presence sets and the certified copies
+    found = together.run(
+        {
+            "units": lambda: _unit_counts(units, period, judged),
+            "edges": lambda: sums.edge_rows(
+                units, first, last, ("procedure_id",), [*PROCEDURE_SETS, *CERTIFIED]
+            ),
+            "procedures": lambda: (
+                sums.procedures_with(units, first, last, PROCEDURE_SETS, edges=[]),
+                _certified_copies(units, period, wanted, edges=[]),
+            ),
+        }
     )
-    used = sums.procedures_with(units, period.first, period.last, PROCEDURE_SETS, edges=edges)
-    certified = _certified_copies(units, period, wanted, edges)
+    totals, late = found["units"]
+    used, certified = found["procedures"]
+    sums.add_edge_presence(used, found["edges"], PROCEDURE_SETS)
+    _add_edge_copies(certified, found["edges"], wanted)
     groups = _prepared(config)
     results = {}
     for unit in units:
@@ -297,21 +307,33 @@ def _certified_ids(snap, words: list[str]) -> set[int]:
     }  # fmt: skip
 
 
+def _unit_counts(units, period, judged) -> tuple[dict, dict]:
+    totals = sums.units_totals([u.pk for u in units], period.first, period.last)
+    return totals, late_counts(units, period, judged, totals)
+
+
 def _certified_copies(units, period, wanted: set[int], edges) -> dict[int, dict]:
     """Dossiers of the electronic certified-copy procedures (766 group 6): received, and with
-    an electronic result."""
+    an electronic result (``edges``: the edge days' rows, or [] to add them later)."""
     found = {u.pk: {"received": 0, "e_result": 0, "procedures": sorted(wanted)} for u in units}
     if not wanted:
         return found
     rows = sums.scope_rows(
         units, period.first, period.last, ("procedure_id",), CERTIFIED,
-        procedure_ids=sorted(wanted), edges=[e for e in edges if e[1][0] in wanted],
+        procedure_ids=sorted(wanted), edges=edges,
     )  # fmt: skip
     for scope, per_procedure in rows.items():
         for values in per_procedure.values():
             found[scope]["received"] += values["received"]
             found[scope]["e_result"] += values["e_result"]
     return found
+
+
+def _add_edge_copies(found: dict[int, dict], edges, wanted: set[int]) -> None:
+    for scope, (procedure_id,), values in edges:
+        if procedure_id in wanted and scope in found:
+            for name in CERTIFIED:
+                found[scope][name] += values.get(name, 0)
 
 
 def _indicator(spec: _Spec, ctx: _Context) -> Indicator:

@@ -23,6 +23,8 @@ Between reads the queue is kept short by the Celery task ``monitoring.rollup`` (
 ``MOTCUA_ROLLUP_SECONDS``) or by ``python -m motcua rollup-monitoring --loop 2``.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -60,9 +62,27 @@ def note(dossier_id: int) -> None:
         cursor.execute(f"INSERT INTO {table} (dossier_id) VALUES (%s)", [dossier_id])
 
 
+_settled: ContextVar[bool] = ContextVar("monitoring_settled", default=False)
+
+
+@contextmanager
+def settled():
+    """Within: ``catch_up`` does nothing. For the parts of one page reading one snapshot
+    (``together``), caught up once just before it was taken: a roll-up inside the
+    snapshot's REPEATABLE READ transactions could not see its own result (nor other
+    roll-ups' commits) and could fail to serialize against them."""
+    token = _settled.set(True)
+    try:
+        yield
+    finally:
+        _settled.reset(token)
+
+
 def catch_up(*, batch: int = BATCH) -> Progress:
     """Roll up every note committed before the call (and this transaction's own)."""
     done = Progress()
+    if _settled.get():
+        return done
     last = _last_note()
     if last is None:
         return done

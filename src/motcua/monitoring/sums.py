@@ -380,11 +380,16 @@ def procedures_with(
                 found[n][scope].update(ids)
     if edges is None:
         edges = _edge_rows(units, first, last, ("procedure_id",), names)
+    add_edge_presence(found, edges, names)
+    return found
+
+
+def add_edge_presence(found: dict[str, dict[int, set[int]]], edges, names) -> None:
+    """Add the procedures of the edge days' rows to ``procedures_with``'s sets."""
     for scope, (procedure_id,), values in edges:
         for n in names:
             if values.get(n):
                 found[n][scope].add(procedure_id)
-    return found
 
 
 def facts(unit: Unit) -> QuerySet[DossierFact]:

@@ -15,7 +15,7 @@ from motcua.agencies import scope
 from motcua.catalog.models import Procedure
 from motcua.core.errors import DomainError
 
-from . import access, charts, drill, index, late, periods, statistics
+from . import access, charts, drill, index, late, periods, statistics, together
 from . import report as reports
 
 PAGE_SIZE = 50
@@ -98,12 +98,20 @@ def _index_and_ranking(request, unit, period, now, level=None):
 
 @monitoring_view
 def dashboard(request, ctx):
-    unit, period = ctx["unit"], ctx["period"]
-    result, ranking = _index_and_ranking(request, unit, period, ctx["now"])
-    stats = statistics.statistics(unit, period, now=ctx["now"])
-    f = stats["figures"]
+    unit, period, now = ctx["unit"], ctx["period"], ctx["now"]
     interval = "day" if period.days <= 62 else ("month" if period.days <= 800 else "quarter")
-    trend = statistics.trend(unit, period, interval)
+    # independent parts, computed at the same time on one snapshot (``together``)
+    parts = together.run(
+        {
+            "index": lambda: _index_and_ranking(request, unit, period, now),
+            "statistics": lambda: statistics.statistics(unit, period, now=now),
+            "trend": lambda: statistics.trend(unit, period, interval),
+            "worst": lambda: statistics.worst_procedures(unit, period),
+        }
+    )
+    result, ranking = parts["index"]
+    stats, trend = parts["statistics"], parts["trend"]
+    f = stats["figures"]
     labels = [t["short"] for t in trend]
     ctx.update(
         nav="dashboard",
@@ -147,7 +155,7 @@ def dashboard(request, ctx):
             [(f"{g.id}. {g.name}", g.score, g.max) for g in result.groups],
             "Điểm các nhóm chỉ số 766",
         ),
-        worst=statistics.worst_procedures(unit, period),
+        worst=parts["worst"],
         ranking=ranking,
     )
     return render(request, "monitoring/dashboard.html", ctx)
