@@ -48,7 +48,7 @@ class Clock:
         self.by_generation = defaultdict(float)
         gc.callbacks.append(self.collecting)
         self.sql = 0.0
-        self.statements: list[tuple[float, str]] = []
+        self.statements: list[tuple[float, str, object]] = []
         self.parts: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
 
     def collecting(self, phase: str, info: dict) -> None:
@@ -67,7 +67,7 @@ class Clock:
         finally:
             spent = time.perf_counter() - t
             self.sql += spent
-            self.statements.append((spent, sql))
+            self.statements.append((spent, sql, params))
 
     def wrap(self, module, name: str) -> None:
         real = getattr(module, name)
@@ -114,8 +114,14 @@ def main(argv=None) -> None:
     parser.add_argument("--period", default="12 tháng")
     parser.add_argument("--api", action="store_true", help="the index API instead of the page")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--sequential", action="store_true", help="parts one after the other (no ``together``)"
+    )
     parser.add_argument("--cprofile", type=int, default=0, help="print the top N functions")
     parser.add_argument("--statements", type=int, default=0, help="print the N slowest")
+    parser.add_argument(
+        "--explain", type=int, default=0, help="EXPLAIN ANALYZE the N slowest statements"
+    )
     args = parser.parse_args(argv)
     from bench.common import setup
 
@@ -144,6 +150,10 @@ def main(argv=None) -> None:
     client.force_login(get_user_model().objects.get(username=user))
     url = urls(code, args.period, args.api)
     print(url, "load", os.getloadavg())
+    if args.sequential:
+        from motcua.monitoring import together
+
+        together.concurrent = lambda n_parts: False
     assert client.get(url).status_code == 200  # cold: catalog, templates
     clock = Clock()
     modules = {"index": index, "sums": sums, "statistics": stats_mod,
@@ -182,9 +192,16 @@ def main(argv=None) -> None:
         sql = sum(v[1] for v in values) / args.runs
         cpu = sum(v[2] for v in values) / args.runs
         print(f"  {part:32} ×{n:<4g} wall {ms(wall):7} SQL {ms(sql):7} CPU {ms(cpu):7}")
-    if args.statements:
-        for spent, sql in sorted(clock.statements, reverse=True)[: args.statements]:
-            print(f"{ms(spent):8} {sql[:300]}")
+    slowest = sorted(clock.statements, key=lambda st: -st[0])
+    for spent, sql, _ in slowest[: args.statements]:
+        print(f"{ms(spent):8} {sql[:300]}")
+    for spent, sql, params in slowest[: args.explain]:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        print(f"\n--- {ms(spent)} ms: {sql[:200]}\n{plan}")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.cprofile)
