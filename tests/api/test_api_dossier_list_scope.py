@@ -54,3 +54,38 @@ def test_the_api_pages_through_a_narrow_scope_without_gaps(spread, client):
     expected = queries.visible_to(spread["receiver"]).order_by(*queries.DUE_ORDER)
     assert seen == list(expected.values_list("code", flat=True))
     assert len(seen) == len(DAYS) + 1  # commune A's receipts and the online one at its desk
+
+
+FILTERS = [
+    {"state": ["RECEIVED", "SUBMITTED"]},
+    {"procedure": "1.001193"},
+    {"unit": "000.00.31.H99"},
+    {"q": "Ngọc Ánh"},  # a name fragment: LIKE with its own % signs
+    {"q": "037190000123"},
+    {"received_from": "2026-03-02", "received_to": "2026-03-05"},
+    {"due_to": "2026-03-10", "overdue": True},
+    {"overdue": False},
+]
+
+
+@pytest.mark.parametrize("params", FILTERS)
+def test_filters_and_cursors_keep_the_permission_filters_page(spread, params):
+    """The merged statement takes the filter as SQL of its own: any filter, and the cursor's
+    condition on top of it, must still give the permission filter's page."""
+    from django.utils import timezone
+
+    from motcua.api.dossiers import DossierFilter, _after, _filtered
+
+    now = timezone.now()
+    filtered = _filtered(Dossier.objects.all(), DossierFilter(**params), now)
+    for user in spread.values():
+        expected = list(
+            (queries.visible_to(user) & filtered)
+            .order_by(*queries.DUE_ORDER)
+            .values_list("due_at", "pk")
+        )
+        assert queries.first_visible(user, filtered, 100) == [pk for _, pk in expected]
+        for due, pk in expected:
+            after = filtered.filter(_after(due, pk))
+            rest = [k for _, k in expected[expected.index((due, pk)) + 1 :]]
+            assert queries.first_visible(user, after, 2) == rest[:2]

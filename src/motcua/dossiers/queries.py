@@ -3,7 +3,8 @@
 import re
 
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection, connections
 from django.db.models import F, Q, QuerySet
 
 from motcua.agencies import scope
@@ -69,26 +70,53 @@ def first_visible(user, qs: QuerySet[Dossier], count: int) -> list[int]:
         return []
     paths = scope.unit_paths(user)
     units = _narrow_scope(paths)
-    if units is None:
+    condition = _own_condition(qs) if units is not None else None
+    if condition is None:
         ordered = (qs & _visible(user, paths)).order_by(*DUE_ORDER)
         return list(ordered.values_list("pk", flat=True)[:count])
-    parts = [qs.filter(owner=user)] + [
-        qs.filter(**{column: unit}) for unit in units for column in UNIT_COLUMNS
-    ]
-    parts = [p.order_by(*DUE_ORDER).values_list("due_at", "pk")[:count] for p in parts]
-    rows = sorted(set(parts[0].union(*parts[1:], all=True)), key=_due_key)
-    return [pk for _, pk in rows[:count]]
+    return _merged(user, units, condition, count, qs.db)
 
 
-def _due_key(row: tuple) -> tuple:
-    due, pk = row
-    return (due is None, due.timestamp() if due else 0, pk)
+def _merged(user, units: list[int], condition: tuple[str, list], count: int, db: str):
+    """The first ``count`` of each unit in each role (an index scan each) and the user's
+    own, merged and cut to ``count`` by the database, in one statement."""
+    where, params = condition
+    by_unit = (f"""
+        UNION (SELECT p.due_at, p.id FROM unnest(%s::bigint[]) AS u (id) CROSS JOIN LATERAL (
+            SELECT due_at, id FROM dossiers_dossier WHERE {column}_id = u.id AND ({where})
+            ORDER BY due_at NULLS LAST, id LIMIT %s) p)""" for column in UNIT_COLUMNS)  # fmt: skip
+    sql = f"""
+        SELECT id FROM (
+            (SELECT due_at, id FROM dossiers_dossier WHERE owner_id = %s AND ({where})
+             ORDER BY due_at NULLS LAST, id LIMIT %s){"".join(by_unit)}
+        ) page ORDER BY due_at NULLS LAST, id LIMIT %s"""  # fmt: skip
+    args = [user.pk, *params, count] + [units, *params, count] * len(UNIT_COLUMNS) + [count]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, args)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _own_condition(qs: QuerySet[Dossier]) -> tuple[str, list] | None:
+    """``qs``'s filter as SQL on the dossier table's own columns, for ``first_visible``'s
+    merged statement (written by hand: Django compiled one subquery per unit and role, a
+    third of a list page's time); None when it needs another table or matches nothing
+    (the walk's own statement knows those cases)."""
+    query = qs.query
+    if set(query.alias_map) - {Dossier._meta.db_table}:
+        return None
+    try:
+        where, params = query.get_compiler(qs.db).compile(query.where)
+    except FullResultSet:
+        return "TRUE", []
+    except EmptyResultSet:
+        return None
+    return where or "TRUE", list(params)
 
 
 def _narrow_scope(paths: list[str]) -> list[int] | None:
-    """The units of a narrow scope; None for a wide one (or where the database cannot
-    merge ordered, limited parts in one statement)."""
-    if not connection.features.supports_slicing_ordering_in_compound or "/" in paths:
+    """The units of a narrow scope; None for a wide one (or on a database other than
+    PostgreSQL: the merged statement reads arrays and LATERAL joins)."""
+    if connection.vendor != "postgresql" or "/" in paths:
         return None
     units = list(
         Unit.objects.filter(scope.path_filter(paths)).values_list("pk", flat=True)[
