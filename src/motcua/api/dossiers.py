@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import AfterValidator, BaseModel, BeforeValidator
+from pydantic_core import to_json
 
 from motcua.agencies.models import Unit
 from motcua.catalog.models import Procedure, ProcedureVersion
@@ -70,7 +71,7 @@ LIST_FIELDS = (
 ListRow = namedtuple("ListRow", [f.replace("__", "_") for f in LIST_FIELDS])
 STATE_LABELS = {s.value: s.label for s in State}
 NATIONAL_CODES = {s.value: NATIONAL_CODE[s] for s in NATIONAL_CODE}
-# As ninja renders an answer (``renderers.JSONRenderer``), so the bytes do not change.
+# As ninja labels its answers (``NinjaAPI.get_content_type``).
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
@@ -480,10 +481,10 @@ def list_dossiers(request, filters: Query[DossierFilter]):
         "items": [_list_item(r, now) for r in rows],
         "next": _encode_cursor(rows[-1]) if more else None,
     }
-    # Already in DossierList's shape, with JSON's values, rendered as ninja renders: checking
-    # 100 rows against the schema again cost a third of the page (the tests check the answer
-    # against the schema and the OpenAPI document instead).
-    return HttpResponse(json.dumps(page), content_type=JSON_CONTENT_TYPE)
+    # Already in DossierList's shape, with JSON's values: checking 100 rows against the
+    # schema again cost a third of the page (the tests check the answer against the schema
+    # and the OpenAPI document instead), and pydantic's encoder is 3-4 times json's.
+    return HttpResponse(to_json(page), content_type=JSON_CONTENT_TYPE)
 
 
 @router.get(
@@ -793,9 +794,9 @@ def _list_item(r: ListRow, now: datetime) -> dict:
         "procedure": r.version,
         "channel": r.channel,
         "applicant_name": r.applicant_name,
-        "receiving_unit": r.receiving_unit.as_dict(),
-        "competent_unit": r.competent_unit.as_dict(),
-        "current_unit": r.current_unit.as_dict(),
+        "receiving_unit": r.receiving_unit.answer,
+        "competent_unit": r.competent_unit.answer,
+        "current_unit": r.current_unit.answer,
         "step": step,
         "assignee": r.assignee_username,
         "received_at": _json_time(r.received_at),

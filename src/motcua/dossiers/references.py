@@ -10,7 +10,7 @@ here decides what a user may see: the permission filter reads the database.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 
@@ -22,15 +22,17 @@ KEEP_SECONDS = 60
 
 @dataclass(frozen=True, slots=True)
 class UnitRef:
-    """What a row shows of a unit, and what ``calendar_for`` reads of it (its windows)."""
+    """What a row shows of a unit (``answer``), and what ``calendar_for`` reads of it (its
+    path, for its working windows)."""
 
     pk: int
     code: str
     name: str
     path: str
+    answer: dict = field(init=False, compare=False)
 
-    def as_dict(self) -> dict:
-        return {"code": self.code, "name": self.name}
+    def __post_init__(self):
+        object.__setattr__(self, "answer", {"code": self.code, "name": self.name})
 
 
 _units: dict[int, UnitRef] = {}
