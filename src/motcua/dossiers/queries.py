@@ -8,7 +8,6 @@ from django.db import connection, connections
 from django.db.models import F, Q, QuerySet
 
 from motcua.agencies import scope
-from motcua.agencies.models import Unit
 from motcua.core import attempts
 from motcua.core.errors import NotFound, TooManyAttempts
 
@@ -118,12 +117,21 @@ def _narrow_scope(paths: list[str]) -> list[int] | None:
     PostgreSQL: the merged statement reads arrays and LATERAL joins)."""
     if connection.vendor != "postgresql" or "/" in paths:
         return None
-    units = list(
-        Unit.objects.filter(scope.path_filter(paths)).values_list("pk", flat=True)[
-            : NARROW_SCOPE + 1
-        ]
-    )
+    if not paths:
+        return []
+    # Written out (read with every list page): Django took longer to build it than to run it.
+    patterns = [_like_escaped(p) + "%" for p in paths]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM agencies_unit WHERE path LIKE ANY(%s) LIMIT %s",
+            [patterns, NARROW_SCOPE + 1],
+        )
+        units = [pk for (pk,) in cursor.fetchall()]
     return units if len(units) <= NARROW_SCOPE else None
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _digits(text: str) -> str:
