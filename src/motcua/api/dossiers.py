@@ -26,7 +26,7 @@ from motcua.agencies.models import Unit
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core import attempts
 from motcua.core.errors import DomainError, NotFound
-from motcua.core.rows import keyed, plain_values
+from motcua.core.rows import ByKeys
 from motcua.dossiers import queries, references, services
 from motcua.dossiers.models import (
     FINISHED,
@@ -68,6 +68,7 @@ LIST_FIELDS = (
     "step_started_at", "step_due_at", "assignee__username", "received_at", "due_at",
     "rescheduled_due_at", "paused_at", "finished_at", "verdict", "apologies", "row_version",
 )  # fmt: skip
+LIST_ROWS = ByKeys(Dossier.objects.order_by().values_list(*LIST_FIELDS))
 ListRow = namedtuple("ListRow", [f.replace("__", "_") for f in LIST_FIELDS])
 STATE_LABELS = {s.value: s.label for s in State}
 NATIONAL_CODES = {s.value: NATIONAL_CODE[s] for s in NATIONAL_CODE}
@@ -651,8 +652,7 @@ def _visible(request, code: str) -> Dossier:
 
 def _list_rows(keys: list[int]) -> list[ListRow]:
     """The rows of ``keys``, in their order, with their units and versions in place of keys."""
-    query = keyed(Dossier.objects.order_by(), keys).values_list(*LIST_FIELDS)
-    found = {values[0]: values for values in plain_values(query)}
+    found = {values[0]: values for values in LIST_ROWS(keys)}
     units = references.units({pk for values in found.values() for pk in values[6:9]})
     versions = references.versions({values[5] for values in found.values()})
     return [_list_row(found[k], units, versions) for k in keys]

@@ -1,17 +1,19 @@
-"""Reading a page of rows as plain values, fast: for lists that show a hundred rows at once.
+"""Reading a page of rows by key as plain values, fast: for lists of a hundred rows.
 
-Two costs dominate such a read in Django on PostgreSQL, and neither is the database's:
+Three costs dominated such a read in Django on PostgreSQL, none of them the database's:
 
-- ``pk__in=[…100 keys]`` prepares each key and writes one placeholder per key, so every page
-  sends a different statement text, which psycopg parses anew; ``keyed`` sends the keys as
-  one array (``= ANY(%s)``): one text, parsed once per process.
+- building the statement: Django compiles a 20-column query anew for every page, though
+  only the keys change. ``ByKeys`` sends the keys as one array (``= ANY(%s)``), so the text
+  never changes: it is built once per process (and psycopg parses it once).
+- ``pk__in=[…100 keys]`` prepares each key and writes one placeholder per key.
 - Django reads ``timestamptz`` with a parser of its own written in Python (to attach its time
-  zone), about 4 µs a value — a list page of 100 dossiers has ~600 of them, more CPU than
-  everything else the page does with its rows. ``plain_values`` reads them with psycopg's
-  compiled parser: the same moments, in the connection's time zone (UTC, as Django sets it).
+  zone), about 4 µs a value — a page of 100 dossiers has ~600 of them, more CPU than
+  everything else the page does with its rows. ``ByKeys`` reads them with psycopg's compiled
+  parser: the same moments, in the connection's time zone (UTC, as Django sets it).
+
+Elsewhere (SQLite) it is the plain queryset.
 """
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Lookup, QuerySet
 
@@ -27,27 +29,33 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
 
 
-def keyed(qs: QuerySet, keys) -> QuerySet:
-    """``qs`` narrowed to the rows whose primary key is in ``keys``."""
-    if connections[qs.db].vendor == "postgresql":
-        return qs.filter(_AnyOf(F("pk"), list(keys)))
-    return qs.filter(pk__in=keys)
+class ByKeys:
+    """The rows of a ``values_list`` query whose primary key is in the keys asked for, in no
+    particular order. Its columns must be ones Django does not convert on PostgreSQL (text,
+    numbers, keys, booleans, times — not JSON)."""
 
+    def __init__(self, qs: QuerySet):
+        self.qs = qs
+        self._statements: dict[str, str] = {}  # by database alias
 
-def plain_values(qs: QuerySet) -> list[tuple]:
-    """``list(qs)`` of a ``values_list`` query whose columns Django does not convert (text,
-    numbers, keys, times — not JSON), with times parsed by psycopg's compiled parser."""
-    connection = connections[qs.db]
-    if connection.vendor != "postgresql":
-        return list(qs)
-    try:
-        sql, params = qs.query.get_compiler(qs.db).as_sql()
-    except EmptyResultSet:  # e.g. no keys asked for
-        return []
-    with connection.cursor() as cursor:
-        _compiled_times(cursor.cursor)
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    def __call__(self, keys) -> list[tuple]:
+        keys = list(keys)
+        connection = connections[self.qs.db]
+        if connection.vendor != "postgresql":
+            return list(self.qs.filter(pk__in=keys))
+        with connection.cursor() as cursor:
+            _compiled_times(cursor.cursor)
+            cursor.execute(self._statement(), [keys])
+            return cursor.fetchall()
+
+    def _statement(self) -> str:
+        found = self._statements.get(self.qs.db)
+        if found is None:
+            query = self.qs.filter(_AnyOf(F("pk"), [])).query
+            found, params = query.get_compiler(self.qs.db).as_sql()
+            assert list(params) == [[]], "the keys must be the statement's only parameter"
+            self._statements[self.qs.db] = found
+        return found
 
 
 def _compiled_times(cursor) -> None:
