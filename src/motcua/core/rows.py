@@ -62,3 +62,26 @@ def _compiled_times(cursor) -> None:
     from psycopg.types.datetime import TimestamptzLoader  # psycopg's C version when installed
 
     cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+
+
+# --- model instances from a written-out statement -----------------------------------------
+
+
+def columns(model, alias: str) -> str:
+    """``alias."column", …`` of every concrete field of ``model``, in ``load``'s order."""
+    quote = connections["default"].ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+def load(model, values, using: str = "default"):
+    """The ``model`` instance whose ``columns`` were read as ``values``: converted as the ORM
+    converts them (SQLite's text times, its 0/1 booleans) and marked as loaded from the
+    database, so saving it updates its row."""
+    fields = model._meta.concrete_fields
+    values = list(values)
+    connection = connections[using]
+    for i, field in enumerate(fields):
+        col = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            values[i] = convert(values[i], col, connection)
+    return model.from_db(using, [f.attname for f in fields], values)
