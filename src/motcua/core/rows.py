@@ -14,6 +14,8 @@ Three costs dominated such a read in Django on PostgreSQL, none of them the data
 Elsewhere (SQLite) it is the plain queryset.
 """
 
+import functools
+
 from django.db import connections
 from django.db.models import F, Lookup, QuerySet
 
@@ -77,11 +79,22 @@ def load(model, values, using: str = "default"):
     """The ``model`` instance whose ``columns`` were read as ``values``: converted as the ORM
     converts them (SQLite's text times, its 0/1 booleans) and marked as loaded from the
     database, so saving it updates its row."""
-    fields = model._meta.concrete_fields
     values = list(values)
     connection = connections[using]
-    for i, field in enumerate(fields):
-        col = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+    for i, converters, col in _converters(model, using):
+        for convert in converters:
             values[i] = convert(values[i], col, connection)
-    return model.from_db(using, [f.attname for f in fields], values)
+    return model.from_db(using, [f.attname for f in model._meta.concrete_fields], values)
+
+
+@functools.cache
+def _converters(model, using: str) -> list[tuple]:
+    """(position, converters, column) of each of ``model``'s columns the ORM converts."""
+    connection = connections[using]
+    found = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        col = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if converters:
+            found.append((i, converters, col))
+    return found

@@ -81,15 +81,16 @@ def _merged(user, units: list[int], condition: tuple[str, list], count: int, db:
     own, merged and cut to ``count`` by the database, in one statement."""
     where, params = condition
     by_unit = (f"""
-        UNION (SELECT p.due_at, p.id FROM unnest(%s::bigint[]) AS u (id) CROSS JOIN LATERAL (
-            SELECT due_at, id FROM dossiers_dossier WHERE {column}_id = u.id AND ({where})
+        UNION (SELECT p.due_at, p.id FROM scope CROSS JOIN LATERAL (
+            SELECT due_at, id FROM dossiers_dossier WHERE {column}_id = scope.id AND ({where})
             ORDER BY due_at NULLS LAST, id LIMIT %s) p)""" for column in UNIT_COLUMNS)  # fmt: skip
     sql = f"""
+        WITH scope AS (SELECT unnest(%s::bigint[]) AS id)
         SELECT id FROM (
             (SELECT due_at, id FROM dossiers_dossier WHERE owner_id = %s AND ({where})
              ORDER BY due_at NULLS LAST, id LIMIT %s){"".join(by_unit)}
         ) page ORDER BY due_at NULLS LAST, id LIMIT %s"""  # fmt: skip
-    args = [user.pk, *params, count] + [units, *params, count] * len(UNIT_COLUMNS) + [count]
+    args = [units, user.pk, *params, count] + [*params, count] * len(UNIT_COLUMNS) + [count]
     with connections[db].cursor() as cursor:
         cursor.execute(sql, args)
         return [pk for (pk,) in cursor.fetchall()]
