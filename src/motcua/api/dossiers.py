@@ -478,8 +478,9 @@ def list_dossiers(request, filters: Query[DossierFilter]):
     rows = _list_rows(queries.first_visible(request.auth, qs, wanted)[filters.offset :])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
+    times = _Times()
     page = {
-        "items": [_list_item(r, now) for r in rows],
+        "items": [_list_item(r, now, times) for r in rows],
         "next": _encode_cursor(rows[-1]) if more else None,
     }
     # Already in DossierList's shape, with JSON's values: checking 100 rows against the
@@ -775,7 +776,7 @@ def _summary(d: Dossier, now: datetime) -> dict:
     }  # fmt: skip
 
 
-def _list_item(r: ListRow, now: datetime) -> dict:
+def _list_item(r: ListRow, now: datetime, times: "_Times") -> dict:
     """``_summary`` of a list row, in JSON's values (tests check the two agree)."""
     step = None
     if r.step_order is not None:
@@ -783,8 +784,8 @@ def _list_item(r: ListRow, now: datetime) -> dict:
             "order": r.step_order,
             "name": r.step_name,
             "role": r.step_role,
-            "started_at": _json_time(r.step_started_at),
-            "due_at": _json_time(r.step_due_at),
+            "started_at": times[r.step_started_at],
+            "due_at": times[r.step_due_at],
         }
     return {
         "code": r.code,
@@ -799,14 +800,23 @@ def _list_item(r: ListRow, now: datetime) -> dict:
         "current_unit": r.current_unit.answer,
         "step": step,
         "assignee": r.assignee_username,
-        "received_at": _json_time(r.received_at),
-        "due_at": _json_time(r.due_at),
-        "rescheduled_due_at": _json_time(r.rescheduled_due_at),
-        "finished_at": _json_time(r.finished_at),
+        "received_at": times[r.received_at],
+        "due_at": times[r.due_at],
+        "rescheduled_due_at": times[r.rescheduled_due_at],
+        "finished_at": times[r.finished_at],
         "overdue": services.is_overdue(r, now),
         "needs_apology": services.needs_apology(r, now),
         "row_version": r.row_version,
     }  # fmt: skip
+
+
+class _Times(dict):
+    """``_json_time`` for one page, each moment written once: the page is sorted by due date,
+    which its rows share, and a finished dossier's last step started when it finished."""
+
+    def __missing__(self, value: datetime | None) -> str | None:
+        text = self[value] = _json_time(value)
+        return text
 
 
 def _json_time(value: datetime | None) -> str | None:
