@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from motcua.agencies import scope
+from motcua.agencies.models import RoleAssignment
 from motcua.api.models import LAST_USED_PRECISION, ApiToken, digest
 
 
@@ -73,3 +75,21 @@ def test_a_stale_last_use_is_noted_once(people):
     ApiToken.user_for(token)
     row.refresh_from_db()
     assert row.last_used > first
+
+
+def test_the_callers_roles_come_with_the_token(people, province, django_assert_num_queries):
+    user = people["receiver"]
+    RoleAssignment.objects.create(official=user.official, unit=province["commune_b"],
+                                  role="LEADER_VIEWER")  # fmt: skip
+    _row, token = ApiToken.issue(user, "Kiểm thử")
+    found = ApiToken.user_for(token)
+    with django_assert_num_queries(0):
+        assert sorted(scope.held(found)) == [
+            ("LEADER_VIEWER", province["commune_b"].path),
+            ("RECEIVER", province["commune_a_center"].path),
+        ]
+    admin = get_user_model().objects.create_superuser("quantri.he.thong", password="pw-x-1")
+    _row, token = ApiToken.issue(admin, "Không phải cán bộ")
+    found = ApiToken.user_for(token)
+    with django_assert_num_queries(0):
+        assert scope.held(found) == [] and scope.unit_paths(found) == ["/"]

@@ -39,8 +39,14 @@ def held(user) -> list[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(HELD, [user.pk])
         found = [tuple(row) for row in cursor.fetchall()]
-    user._motcua_roles = (_generation[0], found)
+    keep(user, found)
     return found
+
+
+def keep(user, found: list[tuple[str, str]]) -> None:
+    """Keep ``found`` as ``user``'s roles for ``held``: read along with the user where that
+    saves a statement (the API reads them with the caller's token)."""
+    user._motcua_roles = (_generation[0], found)
 
 
 # ``assignments(user)`` as (role, unit path), read on every request: written out, as Django

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.utils import timezone
 
+from motcua.agencies import scope
 from motcua.agencies.models import Official
 from motcua.core import rows
 
@@ -82,12 +83,13 @@ class ApiToken(models.Model):
             return None
         with connection.cursor() as cursor:
             cursor.execute(_caller_statement(), [prefix])
-            found = cursor.fetchone()
+            found = cursor.fetchall()  # one row per role the user holds (at least one)
         # The prefix is public-ish (it is in admin lists); the hash comparison is what checks
         # the secret, in constant time so its timing tells nothing.
-        if found is None or not hmac.compare_digest(found[_KEY_HASH], digest(token)):
+        if not found or not hmac.compare_digest(found[0][_KEY_HASH], digest(token)):
             return None
-        row, user = _caller(found)
+        row, user = _caller(found[0])
+        scope.keep(user, [(role, path) for *_, role, path in found if role is not None])
         row.touch()
         return user
 
@@ -103,10 +105,10 @@ class ApiToken(models.Model):
             self.save(update_fields=["revoked_at"])
 
 
-# Who is calling: the token, its user and the user's official record (which the roles and
-# the services read) — ``ApiToken.objects.active().select_related("user__official")``,
-# written out: checked on every API call, Django took several times longer to build that
-# statement than the database to answer it.
+# Who is calling: the token, its user and the user's official record (which the services
+# read) — ``ApiToken.objects.active().select_related("user__official")`` — and the roles the
+# user holds (``scope.held``), written out: checked on every API call, Django took several
+# times longer to build the statements than the database to answer them.
 _KEY_HASH = [f.name for f in ApiToken._meta.concrete_fields].index("key_hash")
 
 
@@ -114,9 +116,11 @@ _KEY_HASH = [f.name for f in ApiToken._meta.concrete_fields].index("key_hash")
 def _caller_statement() -> str:
     return f"""
         SELECT {rows.columns(ApiToken, "t")}, {rows.columns(get_user_model(), "u")},
-               {rows.columns(Official, "o")}
+               {rows.columns(Official, "o")}, a.role, au.path
         FROM api_apitoken t JOIN {get_user_model()._meta.db_table} u ON u.id = t.user_id
         LEFT JOIN agencies_official o ON o.user_id = u.id
+        LEFT JOIN agencies_roleassignment a ON a.official_id = o.id
+        LEFT JOIN agencies_unit au ON au.id = a.unit_id
         WHERE t.prefix = %s AND t.revoked_at IS NULL AND u.is_active"""
 
 
@@ -131,5 +135,5 @@ def _caller(found: tuple):
     if found[user_end] is None:  # no official record, and known to have none
         user_model.official.related.set_cached_value(user, None)
     else:
-        user.official = rows.load(Official, found[user_end:])
+        user.official = rows.load(Official, found[user_end:-2])
     return row, user
