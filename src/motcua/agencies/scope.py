@@ -59,6 +59,11 @@ HELD = """
     WHERE o.user_id = %s"""
 
 
+def generation() -> int:
+    """Changes whenever a role assignment or a unit changes in this process."""
+    return _generation[0]
+
+
 def forget(**_signal_kwargs) -> None:
     """Connected to saves and deletions of role assignments and units."""
     _generation[0] += 1

@@ -1,6 +1,7 @@
 """Reading dossiers: what a user may see, and the public tracking lookup."""
 
 import re
+import time
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -68,29 +69,29 @@ def first_visible(user, qs: QuerySet[Dossier], count: int) -> list[int]:
     if not getattr(user, "is_authenticated", False):
         return []
     paths = scope.unit_paths(user)
-    units = _narrow_scope(paths)
-    condition = _own_condition(qs) if units is not None else None
+    condition = _own_condition(qs) if _narrow(paths) else None
     if condition is None:
         ordered = (qs & _visible(user, paths)).order_by(*DUE_ORDER)
         return list(ordered.values_list("pk", flat=True)[:count])
-    return _merged(user, units, condition, count, qs.db)
+    return _merged(user, paths, condition, count, qs.db)
 
 
-def _merged(user, units: list[int], condition: tuple[str, list], count: int, db: str):
-    """The first ``count`` of each unit in each role (an index scan each) and the user's
-    own, merged and cut to ``count`` by the database, in one statement."""
+def _merged(user, paths: list[str], condition: tuple[str, list], count: int, db: str):
+    """The first ``count`` of each unit under ``paths`` in each role (an index scan each) and
+    the user's own, merged and cut to ``count`` by the database, in one statement."""
     where, params = condition
     by_unit = (f"""
         UNION (SELECT p.due_at, p.id FROM scope CROSS JOIN LATERAL (
             SELECT due_at, id FROM dossiers_dossier WHERE {column}_id = scope.id AND ({where})
             ORDER BY due_at NULLS LAST, id LIMIT %s) p)""" for column in UNIT_COLUMNS)  # fmt: skip
     sql = f"""
-        WITH scope AS (SELECT unnest(%s::bigint[]) AS id)
+        WITH scope AS (SELECT id FROM agencies_unit WHERE path LIKE ANY(%s))
         SELECT id FROM (
             (SELECT due_at, id FROM dossiers_dossier WHERE owner_id = %s AND ({where})
              ORDER BY due_at NULLS LAST, id LIMIT %s){"".join(by_unit)}
         ) page ORDER BY due_at NULLS LAST, id LIMIT %s"""  # fmt: skip
-    args = [units, user.pk, *params, count] + [*params, count] * len(UNIT_COLUMNS) + [count]
+    patterns = [_like_escaped(p) + "%" for p in paths]
+    args = [patterns, user.pk, *params, count] + [*params, count] * len(UNIT_COLUMNS) + [count]
     with connections[db].cursor() as cursor:
         cursor.execute(sql, args)
         return [pk for (pk,) in cursor.fetchall()]
@@ -113,22 +114,38 @@ def _own_condition(qs: QuerySet[Dossier]) -> tuple[str, list] | None:
     return where or "TRUE", list(params)
 
 
-def _narrow_scope(paths: list[str]) -> list[int] | None:
-    """The units of a narrow scope; None for a wide one (or on a database other than
-    PostgreSQL: the merged statement reads arrays and LATERAL joins)."""
+def _narrow(paths: list[str]) -> bool:
+    """Whether ``paths`` cover at most ``NARROW_SCOPE`` units (never on a database other than
+    PostgreSQL: the merged statement reads arrays and LATERAL joins).
+
+    Only the plan depends on the answer — the merged statement reads the scope's units
+    itself, so both plans give the same page — hence it is kept per process: for
+    ``SCOPE_SECONDS``, and until a unit or role changes in this process."""
     if connection.vendor != "postgresql" or "/" in paths:
-        return None
-    if not paths:
-        return []
-    # Written out (read with every list page): Django took longer to build it than to run it.
+        return False
+    key = (scope.generation(), tuple(paths))
+    now = time.monotonic()
+    known = _scope_sizes.get(key)
+    if known is None or now - known[0] > SCOPE_SECONDS:
+        if len(_scope_sizes) > 10_000:  # as many scopes as officials; a bound all the same
+            _scope_sizes.clear()
+        known = _scope_sizes[key] = (now, _units_under(paths))
+    return known[1] <= NARROW_SCOPE
+
+
+SCOPE_SECONDS = 60
+_scope_sizes: dict[tuple, tuple[float, int]] = {}
+
+
+def _units_under(paths: list[str]) -> int:
+    """How many units lie under ``paths``, counted up to ``NARROW_SCOPE + 1``."""
     patterns = [_like_escaped(p) + "%" for p in paths]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM agencies_unit WHERE path LIKE ANY(%s) LIMIT %s",
+            "SELECT count(*) FROM (SELECT 1 FROM agencies_unit WHERE path LIKE ANY(%s) LIMIT %s) u",
             [patterns, NARROW_SCOPE + 1],
         )
-        units = [pk for (pk,) in cursor.fetchall()]
-    return units if len(units) <= NARROW_SCOPE else None
+        return cursor.fetchone()[0]
 
 
 def _like_escaped(text: str) -> str:
