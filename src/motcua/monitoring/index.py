@@ -165,8 +165,8 @@ def compute_many(units: list[Unit], period: Period, *, now=None) -> dict[int, Re
     found = together.run(
         {
             "units": lambda: _unit_counts(units, period, judged),
-            "edges": lambda: sums.edge_rows(
-                units, first, last, ("procedure_id",), [*PROCEDURE_SETS, *CERTIFIED]
+            "edges": lambda: sums.edge_presence(
+                units, first, last, PROCEDURE_SETS, wanted, CERTIFIED
             ),
             "procedures": lambda: (
                 sums.procedures_with(units, first, last, PROCEDURE_SETS, edges=[]),
@@ -176,8 +176,13 @@ def compute_many(units: list[Unit], period: Period, *, now=None) -> dict[int, Re
     )
     totals, late = found["units"]
     used, certified = found["procedures"]
-    sums.add_edge_presence(used, found["edges"], PROCEDURE_SETS)
-    _add_edge_copies(certified, found["edges"], wanted)
+    edge_used, edge_copies = found["edges"]
+    for n in PROCEDURE_SETS:
+        for scope, procedure_ids in edge_used[n].items():
+            used[n][scope] |= procedure_ids
+    for scope, values in edge_copies.items():
+        for name, v in values.items():
+            certified[scope][name] += v
     groups = _prepared(config)
     results = {}
     for unit in units:
@@ -327,13 +332,6 @@ def _certified_copies(units, period, wanted: set[int], edges) -> dict[int, dict]
             found[scope]["received"] += values["received"]
             found[scope]["e_result"] += values["e_result"]
     return found
-
-
-def _add_edge_copies(found: dict[int, dict], edges, wanted: set[int]) -> None:
-    for scope, (procedure_id,), values in edges:
-        if procedure_id in wanted and scope in found:
-            for name in CERTIFIED:
-                found[scope][name] += values.get(name, 0)
 
 
 def _indicator(spec: _Spec, ctx: _Context) -> Indicator:

@@ -196,9 +196,11 @@ def _edge_rows(
     group: tuple[str, ...],
     names,
     procedure_ids: list[int] | None = None,
+    outer=None,
 ):
     """(scope id, group key, counters) from the facts, for the day ranges of the period that
-    whole months do not cover.
+    whole months do not cover. ``outer(sql, role_names)``: a statement over those rows to
+    run instead; then (role_names, row) for each of its rows.
 
     One statement per role for both edges and every scope: the database files each fact
     under the wanted units above its resolving unit and above its desk (once, when one unit
@@ -226,10 +228,15 @@ def _edge_rows(
         columns = ("unit_id", "receiving_unit_id", *group, *role_names)
         inner, params = facts.values(*columns).query.sql_with_params()
         sums = ", ".join(_sum_int(f"x.{qn(n)}", n) for n in role_names)
-        # the scopes of each (resolving unit, desk) pair found — a few hundred pairs, each
-        # scope once (UNION) — then every fact joined once to its pair's scopes
+        pair_keys = ", ".join(qn(c) for c in ("unit_id", "receiving_unit_id", *group))
+        pre_sums = ", ".join(_sum_int(qn(n), n) for n in role_names)
+        # the facts summed per (resolving unit, desk, procedure) first: 27 edge days of the
+        # province are 95,000 facts, which joined to their scopes as they are were sorted
+        # on disk; then the scopes of each pair found — a few hundred pairs, each scope
+        # once (UNION) — and every sum joined once to its pair's scopes
         sql = (
-            f"WITH m (unit_id, scope_id) AS (VALUES {pairs}), f AS ({inner}), "
+            f"WITH m (unit_id, scope_id) AS (VALUES {pairs}), "
+            f"f AS (SELECT {pair_keys}, {pre_sums} FROM ({inner}) q GROUP BY {pair_keys}), "
             "p AS (SELECT DISTINCT unit_id, receiving_unit_id FROM f), "
             "ps AS (SELECT p.unit_id, p.receiving_unit_id, m.scope_id FROM p "
             "JOIN m ON m.unit_id = p.unit_id UNION SELECT p.unit_id, p.receiving_unit_id, "
@@ -239,8 +246,11 @@ def _edge_rows(
             f"GROUP BY ps.scope_id, {keys}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql if outer is None else outer(sql, role_names), params)
             rows = cursor.fetchall()
+        if outer is not None:
+            yield from ((role_names, row) for row in rows)
+            continue
         width = len(group)
         for row in rows:
             yield (
@@ -315,12 +325,54 @@ def _tally_presence(units, first, last, names, where) -> list[tuple[int, list[li
         return [(row[0], [v or [] for v in row[1:]]) for row in cursor.fetchall()]
 
 
-def edge_rows(
-    units: list[Unit], first: date, last: date, group: tuple[str, ...], names
-) -> list[tuple[int, tuple, dict[str, int]]]:
-    """The edge days' (scope id, group key, counters), read once for several callers
-    (``edges=`` of ``scope_rows`` and ``procedures_with``, with the same units)."""
-    return list(_edge_rows(units, first, last, group, list(names)))
+def edge_presence(
+    units: list[Unit], first: date, last: date, names, wanted: set[int], summed
+) -> tuple[dict[str, dict[int, set[int]]], dict[int, dict[str, int]]]:
+    """The edge days' share of the index's per-procedure figures, in one read: per counter
+    of ``names`` and scope, the procedures with a non-zero count (``procedures_with``); per
+    scope, the counters ``summed`` over the ``wanted`` procedures (the certified copies).
+
+    On PostgreSQL one row per scope comes back (ids as arrays, sums filtered): 27 edge days
+    of the province and its 120 communes are 15,000 (scope, procedure) rows, which cost
+    more to turn into Python objects than the database spent finding them."""
+    presence: dict[str, dict[int, set[int]]] = {n: defaultdict(set) for n in names}
+    copies: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(summed, 0))
+    every = [*names, *summed]
+    if connection.vendor != "postgresql":
+        for scope, (pid,), values in _edge_rows(units, first, last, ("procedure_id",), every):
+            for n in names:
+                if values.get(n):
+                    presence[n][scope].add(pid)
+            if pid in wanted:
+                for n in summed:
+                    copies[scope][n] += values.get(n, 0)
+        return presence, copies
+    qn = connection.ops.quote_name
+    ids = ", ".join(str(int(i)) for i in sorted(wanted)) or "NULL"
+
+    def per_scope(sql: str, role_names: list[str]) -> str:
+        arrays = [
+            f"array_agg({qn('procedure_id')}) FILTER (WHERE {qn(n)} > 0)"
+            for n in names
+            if n in role_names
+        ]
+        sums = [
+            f"CAST(SUM({qn(n)}) FILTER (WHERE {qn('procedure_id')} IN ({ids})) AS BIGINT)"
+            for n in summed
+            if n in role_names
+        ]
+        return f"SELECT scope_id, {', '.join(arrays + sums)} FROM ({sql}) e GROUP BY scope_id"
+
+    for role_names, (scope, *values) in _edge_rows(
+        units, first, last, ("procedure_id",), every, outer=per_scope
+    ):
+        mine = [n for n in names if n in role_names] + [n for n in summed if n in role_names]
+        for n, v in zip(mine, values, strict=True):
+            if n in summed:
+                copies[scope][n] += int(v or 0)
+            elif v:
+                presence[n][scope].update(v)
+    return presence, copies
 
 
 def scope_rows(
@@ -333,7 +385,7 @@ def scope_rows(
     edges: list | None = None,
 ) -> dict[int, dict[tuple, dict[str, int]]]:
     """Per scope, counters per ``group`` (procedure_id and/or field_id) over the period.
-    ``edges``: the edge days' rows (``edge_rows``), when read already for these units and
+    ``edges``: the edge days' rows (``_edge_rows``), when read already for these units and
     procedures."""
     names = list(names)
     acc: dict[int, dict[tuple, dict[str, int]]] = defaultdict(
@@ -369,7 +421,7 @@ def procedures_with(
     units: list[Unit], first: date, last: date, names: list[str], edges: list | None = None
 ) -> dict[str, dict[int, set[int]]]:
     """For each counter in ``names``: per scope, the procedures with a non-zero count.
-    ``edges``: the edge days' rows (``edge_rows``), when read already for these units."""
+    ``edges``: the edge days' rows (``_edge_rows``), when read already for these units."""
     found: dict[str, dict[int, set[int]]] = {n: defaultdict(set) for n in names}
     any_q = Q(pk__in=[])
     for n in names:
@@ -385,7 +437,8 @@ def procedures_with(
 
 
 def add_edge_presence(found: dict[str, dict[int, set[int]]], edges, names) -> None:
-    """Add the procedures of the edge days' rows to ``procedures_with``'s sets."""
+    """Add the procedures of the edge days' rows (``_edge_rows``) to ``procedures_with``'s
+    sets."""
     for scope, (procedure_id,), values in edges:
         for n in names:
             if values.get(n):
