@@ -17,7 +17,7 @@ from motcua.agencies.models import Unit
 
 from .counters import BY_ROLE, NAMES, ROLE_DAY
 from .models import DossierFact, ProcedureTally, UnitTally
-from .periods import Period, pieces
+from .periods import Period, month, pieces
 from .tallies import path_ids
 
 
@@ -211,40 +211,47 @@ def _edge_rows(
     _, _, days = pieces(first, effective_last(last), "Y")
     if not days or (procedure_ids is not None and not procedure_ids):
         return
-    on_days = {role: Q(pk__in=[]) for role in ROLE_DAY}
-    for a, b in days:
-        for role, day_field in ROLE_DAY.items():
-            on_days[role] |= Q(**{f"{day_field}__range": (a, b)})
+    added, left_out, months = _edge_plan(days)
     pairs = ", ".join(f"({int(u)}, {int(s)})" for u, s in _scope_pairs(units))
     qn = connection.ops.quote_name
-    keys = ", ".join(f"x.{qn(g)}" for g in group)
+    keys = ", ".join(qn(g) for g in group)
+    ids = [u.pk for u in units]
     for role in ROLE_DAY:
         role_names = [n for n in BY_ROLE[role] if n in names]
         if not role_names:
             continue
-        facts = DossierFact.objects.filter(scope_q(units), on_days[role])
-        if procedure_ids is not None:
-            facts = facts.filter(procedure_id__in=procedure_ids)
-        columns = ("unit_id", "receiving_unit_id", *group, *role_names)
-        inner, params = facts.values(*columns).query.sql_with_params()
-        sums = ", ".join(_sum_int(f"x.{qn(n)}", n) for n in role_names)
         pair_keys = ", ".join(qn(c) for c in ("unit_id", "receiving_unit_id", *group))
-        pre_sums = ", ".join(_sum_int(qn(n), n) for n in role_names)
+        sums = ", ".join(_sum_int(qn(n), n) for n in role_names)
         # the facts summed per (resolving unit, desk, procedure) first: 27 edge days of the
         # province are 95,000 facts, which joined to their scopes as they are were sorted
-        # on disk; then the scopes of each pair found — a few hundred pairs, each scope
-        # once (UNION) — and every sum joined once to its pair's scopes
+        # on disk; the days left out of a month are subtracted (negated sums)
+        parts, params = [], []
+        for ranges, sign in ((added, ""), (left_out, "-")):
+            if not ranges:
+                continue
+            inner, inner_params = _edge_facts(units, role, ranges, group, role_names, procedure_ids)
+            signed = ", ".join(f"{sign}{_sum_int(qn(n), n)}" for n in role_names)
+            parts.append(f"SELECT {pair_keys}, {signed} FROM ({inner}) q GROUP BY {pair_keys}")
+            params.extend(inner_params)
+        # then the scopes of each pair found — a few hundred pairs, each scope once
+        # (UNION) — and every sum joined once to its pair's scopes; plus the month rows
+        # of the tallies the left-out days were subtracted from
+        tally = _edge_tally(ids, months, group, role_names, procedure_ids)
+        x_columns = ", ".join(f"x.{qn(c)}" for c in (*group, *role_names))
         sql = (
             f"WITH m (unit_id, scope_id) AS (VALUES {pairs}), "
-            f"f AS (SELECT {pair_keys}, {pre_sums} FROM ({inner}) q GROUP BY {pair_keys}), "
+            f"f AS ({' UNION ALL '.join(parts)}), "
             "p AS (SELECT DISTINCT unit_id, receiving_unit_id FROM f), "
             "ps AS (SELECT p.unit_id, p.receiving_unit_id, m.scope_id FROM p "
             "JOIN m ON m.unit_id = p.unit_id UNION SELECT p.unit_id, p.receiving_unit_id, "
-            "m.scope_id FROM p JOIN m ON m.unit_id = p.receiving_unit_id) "
-            f"SELECT ps.scope_id, {keys}, {sums} FROM f AS x JOIN ps "
-            "ON ps.unit_id = x.unit_id AND ps.receiving_unit_id = x.receiving_unit_id "
-            f"GROUP BY ps.scope_id, {keys}"
+            "m.scope_id FROM p JOIN m ON m.unit_id = p.receiving_unit_id), "
+            f"j AS (SELECT ps.scope_id AS scope_id, {x_columns} FROM f AS x JOIN ps "
+            "ON ps.unit_id = x.unit_id AND ps.receiving_unit_id = x.receiving_unit_id"
+            + (f" UNION ALL {tally[0]}" if tally else "")
+            + f") SELECT scope_id, {keys}, {sums} FROM j GROUP BY scope_id, {keys}"
         )
+        if tally:
+            params.extend(tally[1])
         with connection.cursor() as cursor:
             cursor.execute(sql if outer is None else outer(sql, role_names), params)
             rows = cursor.fetchall()
@@ -258,6 +265,60 @@ def _edge_rows(
                 tuple(row[1 : 1 + width]),
                 dict(zip(role_names, row[1 + width :], strict=True)),
             )
+
+
+def _edge_plan(days: list[tuple[date, date]]) -> tuple[list, list, list[date]]:
+    """(day ranges to add, day ranges to subtract, months whose tally row to add): an edge
+    covering more than half its month is read as the month's tally row minus the facts of
+    the days left out (counters are sums of facts, so the difference is exact; "05–31/12"
+    is then 4 days of facts, not 27)."""
+    added, left_out, months = [], [], []
+    for a, b in _by_month(days):
+        m = month(a.year, a.month)
+        if 2 * ((b - a).days + 1) <= m.days:
+            added.append((a, b))
+            continue
+        months.append(m.first)
+        if a > m.first:
+            left_out.append((m.first, a - timedelta(days=1)))
+        if b < m.last:
+            left_out.append((b + timedelta(days=1), m.last))
+    return added, left_out, months
+
+
+def _by_month(days: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The day ranges cut at month ends (``pieces`` joins the end of a month to the start
+    of the next)."""
+    found = []
+    for a, b in days:
+        while a <= b:
+            end = min(b, month(a.year, a.month).last)
+            found.append((a, end))
+            a = end + timedelta(days=1)
+    return found
+
+
+def _edge_facts(units, role, ranges, group, role_names, procedure_ids) -> tuple[str, list]:
+    on_days = Q(pk__in=[])
+    for a, b in ranges:
+        on_days |= Q(**{f"{ROLE_DAY[role]}__range": (a, b)})
+    facts = DossierFact.objects.filter(scope_q(units), on_days)
+    if procedure_ids is not None:
+        facts = facts.filter(procedure_id__in=procedure_ids)
+    columns = ("unit_id", "receiving_unit_id", *group, *role_names)
+    inner, params = facts.values(*columns).order_by().query.sql_with_params()
+    return inner, list(params)
+
+
+def _edge_tally(ids, months, group, role_names, procedure_ids) -> tuple[str, list] | None:
+    """The month rows of the tallies for the edges read as month minus left-out days."""
+    if not months:
+        return None
+    rows = ProcedureTally.objects.filter(scope_id__in=ids, grain="M", start__in=months)
+    if procedure_ids is not None:
+        rows = rows.filter(procedure_id__in=procedure_ids)
+    sql, params = rows.values("scope_id", *group, *role_names).order_by().query.sql_with_params()
+    return sql, list(params)
 
 
 def _tally_rows(
