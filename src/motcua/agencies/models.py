@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from .signals import unit_moved
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", "Cấp tỉnh"
@@ -93,6 +95,7 @@ class Unit(models.Model):
                     Unit.objects.filter(pk=child.pk).update(
                         path=child_path, depth=child_path.count("/") - 2
                     )
+                unit_moved.send(sender=Unit, old_path=old_path, new_path=new_path)
 
     def subtree(self):
         """This unit and every unit under it."""
