@@ -4,9 +4,10 @@ On PostgreSQL the five inserts go as one statement — a data-modifying ``WITH``
 the day's code counter on and writes every row from it — prepared once per connection. A
 receipt is then one round trip and one plan instead of six, and the application builds no
 statement (Django's building of six inserts cost more CPU than the rows; bench/README.md).
-Elsewhere (SQLite, the embedded default) the ORM writes them one by one. Both run in the caller's transaction and take the
-same unsaved model instances, so every column's value comes from the same Python code
-(``Field.pre_save`` and ``get_db_prep_save``, as the ORM's own insert).
+Elsewhere (SQLite, the embedded default) the ORM writes them one by one. Both run in the
+caller's transaction and take the same unsaved model instances, so every column's value
+comes from the same Python code (``Field.pre_save`` and ``get_db_prep_save``, as the ORM's
+own insert).
 
 Prepared statements are kept by the server per connection: behind a transaction-pooling
 PgBouncer, run it in session mode (or PgBouncer ≥ 1.21 with ``max_prepared_statements``).
