@@ -47,9 +47,27 @@ def commit_elsewhere(scope_id: int) -> None:
     t.join(10)
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+def on_postgres_committed(test):
+    """PostgreSQL only, with committed data: the workers' own connections see nothing a
+    test's open transaction holds."""
+    marks = (
+        pytest.mark.django_db(transaction=True),
+        pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+        pytest.mark.postgres,
+    )
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+def at_once_and_in_turn(monkeypatch, fetch):
+    """``fetch()`` with the parts at the same time, then one after the other."""
+    at_once = fetch()
+    monkeypatch.setattr(together, "concurrent", lambda n: False)
+    return at_once, fetch()
+
+
+@on_postgres_committed
 def test_parts_run_on_their_own_connections_and_read_one_snapshot(province, workers):
     committed = threading.Event()
 
@@ -70,9 +88,7 @@ def test_parts_run_on_their_own_connections_and_read_one_snapshot(province, work
     assert tallied() == 1  # committed, and seen once the page is done
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@on_postgres_committed
 def test_a_failing_part_fails_the_page_after_the_others_end(workers):
     done = threading.Event()
 
@@ -119,9 +135,7 @@ def test_settled_reads_do_not_roll_up(db, people, province, procedure):
     assert rollup.catch_up().notes >= 1
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@on_postgres_committed
 def test_the_dashboard_at_once_equals_one_part_after_the_other(
     client, people, march, workers, monkeypatch
 ):
@@ -140,15 +154,12 @@ def test_the_dashboard_at_once_equals_one_part_after_the_other(
             c["received_svg"],
         )
 
-    at_once = page()
-    monkeypatch.setattr(together, "concurrent", lambda n: False)
-    assert page() == at_once
+    at_once, in_turn = at_once_and_in_turn(monkeypatch, page)
+    assert in_turn == at_once
     assert at_once[0]["received"] == 9  # the March history: received at the commune
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@on_postgres_committed
 def test_parts_within_parts_share_the_first_snapshot(province, workers):
     """The index inside the dashboard spreads its own reads: on the page's snapshot. Inside
     a worker, parts run one after the other there."""
@@ -169,9 +180,7 @@ def test_parts_within_parts_share_the_first_snapshot(province, workers):
     assert tallied() == 1
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@on_postgres_committed
 def test_the_index_api_at_once_equals_one_part_after_the_other(
     client, people, march, workers, monkeypatch
 ):
@@ -182,7 +191,6 @@ def test_the_index_api_at_once_equals_one_part_after_the_other(
         assert r.status_code == 200
         return r.json()
 
-    at_once = body()
-    monkeypatch.setattr(together, "concurrent", lambda n: False)
-    assert body() == at_once
+    at_once, in_turn = at_once_and_in_turn(monkeypatch, body)
+    assert in_turn == at_once
     assert at_once["received"] == 9
