@@ -90,7 +90,7 @@ def _merged(user, paths: list[str], condition: tuple[str, list], count: int, db:
             (SELECT due_at, id FROM dossiers_dossier WHERE owner_id = %s AND ({where})
              ORDER BY due_at NULLS LAST, id LIMIT %s){"".join(by_unit)}
         ) page ORDER BY due_at NULLS LAST, id LIMIT %s"""  # fmt: skip
-    patterns = [_like_escaped(p) + "%" for p in paths]
+    patterns = _subtree_patterns(paths)
     args = [patterns, user.pk, *params, count] + [*params, count] * len(UNIT_COLUMNS) + [count]
     with connections[db].cursor() as cursor:
         cursor.execute(sql, args)
@@ -139,13 +139,18 @@ _scope_sizes: dict[tuple, tuple[float, int]] = {}
 
 def _units_under(paths: list[str]) -> int:
     """How many units lie under ``paths``, counted up to ``NARROW_SCOPE + 1``."""
-    patterns = [_like_escaped(p) + "%" for p in paths]
+    patterns = _subtree_patterns(paths)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM agencies_unit WHERE path LIKE ANY(%s) LIMIT %s) u",
             [patterns, NARROW_SCOPE + 1],
         )
         return cursor.fetchone()[0]
+
+
+def _subtree_patterns(paths: list[str]) -> list[str]:
+    """``LIKE`` patterns for every unit under ``paths`` (``path LIKE ANY(…)``)."""
+    return [_like_escaped(p) + "%" for p in paths]
 
 
 def _like_escaped(text: str) -> str:
