@@ -71,6 +71,15 @@ def test_no_supplement_request_once_resumed(dossier, people):
     assert body["history"][-1]["label"] == "Tiếp nhận hồ sơ bổ sung"
 
 
+def test_an_online_submission_is_tracked_before_its_receipt(procedure, province):
+    d = services.submit_online(None, province["commune_a_center"], intake(procedure),
+                               now=at("2026-03-02 20:00"))  # fmt: skip
+    body = track(d.code, "037190000123").json()
+    assert (body["state"], body["national_code"]) == ("SUBMITTED", 1)
+    assert body["receiving_unit_name"] == "Trung tâm Phục vụ hành chính công xã Gia Viễn"
+    assert [h["label"] for h in body["history"]] == ["Nộp hồ sơ trực tuyến"]
+
+
 def test_tracking_needs_no_login_and_validates_its_body(db):
     response = Client().post(URL, {"code": "x"}, content_type="application/json")
     assert response.status_code == 422 and response.json()["code"] == "validation_error"

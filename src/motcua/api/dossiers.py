@@ -639,7 +639,7 @@ def track(request, body: TrackingIn):
     tra cứu sai trong 10 phút với cùng một mã hồ sơ hoặc từ cùng một địa chỉ, trả 429
     `too_many_attempts` cho đến hết khoảng thời gian đó."""
     d = queries.track(body.code, body.second_factor, client=attempts.client_address(request))
-    events = list(d.events.select_related("unit").order_by("seq"))
+    events = queries.history(d)
     return {
         "code": d.code,
         "procedure_name": d.version.name,

@@ -69,30 +69,41 @@ def _compiled_times(cursor) -> None:
 # --- model instances from a written-out statement -----------------------------------------
 
 
-def columns(model, alias: str) -> str:
-    """``alias."column", …`` of every concrete field of ``model``, in ``load``'s order."""
+def columns(model, alias: str, skip: tuple[str, ...] = ()) -> str:
+    """``alias."column", …`` of every concrete field of ``model`` but those named in
+    ``skip`` (left deferred), in ``load``'s order."""
     quote = connections["default"].ops.quote_name
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model, skip))
 
 
-def load(model, values, using: str = "default"):
+def load(model, values, using: str = "default", skip: tuple[str, ...] = ()):
     """The ``model`` instance whose ``columns`` were read as ``values``: converted as the ORM
     converts them (SQLite's text times, its 0/1 booleans) and marked as loaded from the
     database, so saving it updates its row."""
     values = list(values)
     connection = connections[using]
-    for i, converters, col in _converters(model, using):
+    for i, converters, col in _converters(model, using, skip):
         for convert in converters:
             values[i] = convert(values[i], col, connection)
-    return model.from_db(using, [f.attname for f in model._meta.concrete_fields], values)
+    return model.from_db(using, [f.attname for f in _fields(model, skip)], values)
+
+
+def width(model, skip: tuple[str, ...] = ()) -> int:
+    """How many values ``columns(model, …, skip)`` reads: where the next model's begin."""
+    return len(_fields(model, skip))
 
 
 @functools.cache
-def _converters(model, using: str) -> list[tuple]:
+def _fields(model, skip: tuple[str, ...]) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in skip]
+
+
+@functools.cache
+def _converters(model, using: str, skip: tuple[str, ...]) -> list[tuple]:
     """(position, converters, column) of each of ``model``'s columns the ORM converts."""
     connection = connections[using]
     found = []
-    for i, field in enumerate(model._meta.concrete_fields):
+    for i, field in enumerate(_fields(model, skip)):
         col = field.get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if converters:
