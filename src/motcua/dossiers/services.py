@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from motcua.agencies import scope
@@ -24,6 +24,7 @@ from motcua.catalog.models import (
     VersionStatus,
 )
 from motcua.catalog.services import accepting_dossiers
+from motcua.core import rows as db_rows
 from motcua.core.errors import Conflict, DomainError, Forbidden, NotFound
 from motcua.workdays import deadlines
 from motcua.workdays.calendar import local
@@ -161,7 +162,7 @@ def _new_dossier(intake: Intake, receiving_unit: Unit, channel: str, now) -> Dos
 
 def _default_competent(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
     """The implementing unit above or beside the desk (a commune desk → its commune)."""
-    units = list(version.implementing_units.all())
+    units = _implementing_units(version)
     for unit in units:
         if receiving_unit.path.startswith(unit.path):
             return unit
@@ -172,6 +173,20 @@ def _default_competent(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
         code="competent_unit_required",
         field="competent_unit",
     )
+
+
+def _implementing_units(version: ProcedureVersion) -> list[Unit]:
+    """``version.implementing_units.all()``, by a written-out statement: a counter receipt
+    that does not name its competent unit asks this, and Django took longer to build the
+    statement than the database to answer it."""
+    links = ProcedureVersion.implementing_units.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {db_rows.columns(Unit, 'u')} FROM {Unit._meta.db_table} u "
+            f"JOIN {links} l ON l.unit_id = u.id WHERE l.procedureversion_id = %s ORDER BY u.path",
+            [version.pk],
+        )
+        return [db_rows.load(Unit, row) for row in cursor.fetchall()]
 
 
 def _check_components(version: ProcedureVersion, components: list[dict]) -> None:
