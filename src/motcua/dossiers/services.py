@@ -162,11 +162,8 @@ def _new_dossier(intake: Intake, receiving_unit: Unit, channel: str, now) -> Dos
 
 def _default_competent(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
     """The implementing unit above or beside the desk (a commune desk → its commune)."""
-    units = _implementing_units(version)
-    for unit in units:
-        if receiving_unit.path.startswith(unit.path):
-            return unit
-    if len(units) == 1:
+    units, above = _implementing_units(version, receiving_unit)
+    if above or len(units) == 1:
         return units[0]
     raise DomainError(
         "Vui lòng chọn cơ quan giải quyết hồ sơ.",
@@ -175,18 +172,21 @@ def _default_competent(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
     )
 
 
-def _implementing_units(version: ProcedureVersion) -> list[Unit]:
-    """``version.implementing_units.all()``, by a written-out statement: a counter receipt
-    that does not name its competent unit asks this, and Django took longer to build the
-    statement than the database to answer it."""
+def _implementing_units(version: ProcedureVersion, desk: Unit) -> tuple[list[Unit], bool]:
+    """Up to two of ``version``'s implementing units, those above ``desk`` first (the
+    nearest to the root first), and whether the first is above it. Written out: Django took
+    longer to build the statement than the database to answer it, and a procedure that every
+    commune implements would load them all."""
     links = ProcedureVersion.implementing_units.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {db_rows.columns(Unit, 'u')} FROM {Unit._meta.db_table} u "
-            f"JOIN {links} l ON l.unit_id = u.id WHERE l.procedureversion_id = %s ORDER BY u.path",
-            [version.pk],
+            f"SELECT {db_rows.columns(Unit, 'u')}, substr(%s, 1, length(u.path)) = u.path AS above "
+            f"FROM {Unit._meta.db_table} u JOIN {links} l ON l.unit_id = u.id "
+            "WHERE l.procedureversion_id = %s ORDER BY above DESC, u.path LIMIT 2",
+            [desk.path, version.pk],
         )
-        return [db_rows.load(Unit, row) for row in cursor.fetchall()]
+        found = cursor.fetchall()
+    return [db_rows.load(Unit, row[:-1]) for row in found], bool(found and found[0][-1])
 
 
 def _check_components(version: ProcedureVersion, components: list[dict]) -> None:
