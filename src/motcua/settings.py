@@ -25,6 +25,8 @@ in-process, a secret key generated once into ``var/secret_key``. Production sets
   address in ten minutes (default 20)
 - ``MOTCUA_PROXY_HOPS`` how many reverse proxies stand in front (default 0): the client's
   address is then read from ``X-Forwarded-For`` — ``core/attempts.py``
+- ``MOTCUA_DB_PREPARED`` ``0`` behind a transaction-pooling PgBouncer: the statements run on
+  every request are otherwise prepared once per connection (default 1) — ``core/rows.py``
 - ``MOTCUA_PAYMENT_PAUSES_CLOCK``, ``MOTCUA_MAX_REAPPOINTMENTS``, ``MOTCUA_MAX_UPLOAD_MB``:
   lifecycle and upload policy (defaults: yes, 1, 10)
 """
@@ -139,6 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif env_bool("MOTCUA_DB_PREPARED", True):
+    # Django turns psycopg's prepared statements off; only the statements that ask for it
+    # (core.rows.prepared_cursor) are prepared: Django's own cursors bind client-side.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

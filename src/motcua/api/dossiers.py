@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -439,11 +438,10 @@ def _intake(body: DossierIn) -> tuple[Unit, services.Intake]:
 
 def _procedure(code: str) -> Procedure | None:
     """The procedure with this code and its current version (None if not yet published)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_procedure_statement(), [code])
-        found = cursor.fetchone()
-    if found is None:
+    found = db_rows.run(_procedure_statement(), [code])
+    if not found:
         return None
+    found = found[0]
     split = len(Procedure._meta.concrete_fields)
     procedure = db_rows.load(Procedure, found[:split])
     version = db_rows.load(ProcedureVersion, found[split:]) if found[split] is not None else None
@@ -465,13 +463,12 @@ def _units(**codes: str | None) -> dict[str, Unit]:
     wanted = {field: code for field, code in codes.items() if code}
     if not wanted:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {db_rows.columns(Unit, 'u')} FROM {Unit._meta.db_table} u "
-            f"WHERE u.code IN ({', '.join(['%s'] * len(wanted))}) AND u.active",
-            list(wanted.values()),
-        )
-        found = {u.code: u for u in (db_rows.load(Unit, row) for row in cursor.fetchall())}
+    statement = (
+        f"SELECT {db_rows.columns(Unit, 'u')} FROM {Unit._meta.db_table} u "
+        f"WHERE u.code IN ({', '.join(['%s'] * len(wanted))}) AND u.active"
+    )
+    rows = db_rows.run(statement, list(wanted.values()))
+    found = {u.code: u for u in (db_rows.load(Unit, row) for row in rows)}
     for field, code in wanted.items():
         if code not in found:
             raise DomainError(

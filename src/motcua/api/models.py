@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
 from motcua.agencies import scope
@@ -81,9 +81,7 @@ class ApiToken(models.Model):
         prefix, dot, _secret = token.partition(".")
         if not dot or not prefix:
             return None
-        with connection.cursor() as cursor:
-            cursor.execute(_caller_statement(), [prefix])
-            found = cursor.fetchall()  # one row per role the user holds (at least one)
+        found = rows.run(_caller_statement(), [prefix])  # a row per role held (≥ 1)
         # The prefix is public-ish (it is in admin lists); the hash comparison is what checks
         # the secret, in constant time so its timing tells nothing.
         if not found or not hmac.compare_digest(found[0][_KEY_HASH], digest(token)):

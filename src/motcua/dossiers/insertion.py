@@ -9,16 +9,16 @@ caller's transaction and take the same unsaved model instances, so every column'
 comes from the same Python code (``Field.pre_save`` and ``get_db_prep_save``, as the ORM's
 own insert).
 
-Prepared statements are kept by the server per connection: behind a transaction-pooling
-PgBouncer, run it in session mode (or PgBouncer ≥ 1.21 with ``max_prepared_statements``).
+The statement is prepared once per connection (``core.rows.prepared_cursor``).
 """
 
 from datetime import date
 from functools import cache
 
-import psycopg
 from django.db import connection
 from django.db.models import Model
+
+from motcua.core.rows import prepared_cursor
 
 from .models import CodeSequence, Component, Dossier, DossierFee, Event
 
@@ -86,7 +86,7 @@ def _insert_in_one_statement(dossier, agency_code, day, prefix, components, fees
         *_arrays(fees, _columns(DossierFee)),
         *_values(event, _columns(Event)),
     ]
-    with _prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_statement(), params)
         dossier.pk, dossier.code, event.pk = cursor.fetchone()
     for row in (*components, *fees, event):
@@ -152,22 +152,3 @@ def _arrays(rows: list[Model], fields) -> list[list]:
     """One array per column (unnested into rows by the statement)."""
     values = [_values(row, fields) for row in rows]
     return [[v[i] for v in values] for i in range(len(fields))]
-
-
-class _Prepared(psycopg.RawCursor):
-    """Server-side binding with PostgreSQL's own ``$n`` placeholders, so psycopg does not
-    parse the statement each time (it caches that only for up to 50 parameters), prepared
-    on first use. Django's own cursors bind client-side and never prepare."""
-
-    def execute(self, query, params=None, **kwargs):
-        return super().execute(query, params, prepare=True, **kwargs)
-
-
-def _prepared_cursor():
-    """A prepared-statement cursor in Django's wrapper: query logging, ``execute_wrapper``
-    instrumentation and error translation apply as to any other statement."""
-    connection.ensure_connection()
-    raw = _Prepared(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)

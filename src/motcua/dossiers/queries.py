@@ -193,19 +193,18 @@ def track(code: str, second_factor: str, *, client: str = "") -> Dossier:
     )
 
 
-# The lookup's two statements, written out: the public asks for one dossier at a time, and
-# Django took longer to build these (every column of a dossier, its version and two units)
-# than PostgreSQL took to answer them.
+# The lookup's two statements, written out and prepared (core.rows.run): Django took longer
+# to build these (every column of a dossier, its version and two units) than PostgreSQL took
+# to answer them, and PostgreSQL longer to plan them than to run them.
 
 
 def _tracked(code: str) -> Dossier | None:
     """The dossier with ``code``, its version (without its long texts), receiving and current
     units in place."""
-    with connection.cursor() as cursor:
-        cursor.execute(_tracked_statement(), [code])
-        found = cursor.fetchone()
-    if found is None:
+    found = db_rows.run(_tracked_statement(), [code])
+    if not found:
         return None
+    found = found[0]
     dossier_end = db_rows.width(Dossier)
     version_end = dossier_end + db_rows.width(ProcedureVersion, LONG_TEXTS)
     unit_end = version_end + db_rows.width(Unit)
@@ -233,9 +232,7 @@ def _tracked_statement() -> str:
 
 def history(dossier: Dossier) -> list[Event]:
     """``dossier``'s events in order, each with its unit in place."""
-    with connection.cursor() as cursor:
-        cursor.execute(_history_statement(), [dossier.pk])
-        found = cursor.fetchall()
+    found = db_rows.run(_history_statement(), [dossier.pk])
     split = db_rows.width(Event)
     events = []
     for values in found:

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.agencies import scope
@@ -178,14 +178,12 @@ def _implementing_units(version: ProcedureVersion, desk: Unit) -> tuple[list[Uni
     longer to build the statement than the database to answer it, and a procedure that every
     commune implements would load them all."""
     links = ProcedureVersion.implementing_units.through._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {db_rows.columns(Unit, 'u')}, substr(%s, 1, length(u.path)) = u.path AS above "
-            f"FROM {Unit._meta.db_table} u JOIN {links} l ON l.unit_id = u.id "
-            "WHERE l.procedureversion_id = %s ORDER BY above DESC, u.path LIMIT 2",
-            [desk.path, version.pk],
-        )
-        found = cursor.fetchall()
+    found = db_rows.run(
+        f"SELECT {db_rows.columns(Unit, 'u')}, substr(%s, 1, length(u.path)) = u.path AS above "
+        f"FROM {Unit._meta.db_table} u JOIN {links} l ON l.unit_id = u.id "
+        "WHERE l.procedureversion_id = %s ORDER BY above DESC, u.path LIMIT 2",
+        [desk.path, version.pk],
+    )
     return [db_rows.load(Unit, row[:-1]) for row in found], bool(found and found[0][-1])
 
 

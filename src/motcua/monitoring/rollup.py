@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from motcua.core import rows
 from motcua.dossiers.models import State
 
 from .facts import build, dossiers_with_inputs
@@ -55,11 +56,10 @@ class Progress:
 
 
 def note(dossier_id: int) -> None:
-    """Note, in the current transaction, that a dossier changed (raw SQL: this runs in every
-    receipt, and the ORM would cost more than the insert)."""
+    """Note, in the current transaction, that a dossier changed (written out and prepared:
+    this runs in every receipt, and the ORM would cost more than the insert)."""
     table = connection.ops.quote_name(PendingChange._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (dossier_id) VALUES (%s)", [dossier_id])
+    rows.run(f"INSERT INTO {table} (dossier_id) VALUES (%s)", [dossier_id])
 
 
 _settled: ContextVar[bool] = ContextVar("monitoring_settled", default=False)
