@@ -22,6 +22,7 @@ def test_a_statement_answers_the_same_on_every_run(province):
     for _ in range(3):
         assert rows.run(STATEMENT, [root.code, True]) == [(root.code, root.name)]
     assert rows.run(STATEMENT, ["không-có", True]) == []
+    assert rows.run("SELECT %s || '%%'", ["100"]) == [("100%",)]  # as psycopg reads %%
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")

@@ -139,9 +139,10 @@ def run(statement: str, params: list) -> list[tuple]:
 
 @functools.cache
 def _numbered(statement: str) -> str:
-    """``%s`` → ``$1``, ``$2``…: PostgreSQL's own placeholders, which psycopg passes on."""
+    """``%s`` → ``$1``, ``$2``…: PostgreSQL's own placeholders, which psycopg passes on (and
+    ``%%`` → ``%``, as psycopg reads a ``%s`` statement)."""
     n = itertools.count(1)
-    return re.sub("%s", lambda _: f"${next(n)}", statement)
+    return re.sub("%[s%]", lambda m: "%" if m[0] == "%%" else f"${next(n)}", statement)
 
 
 class _Prepared(psycopg.RawCursor):
