@@ -99,6 +99,11 @@ def load(model, values, using: str = "default", skip: tuple[str, ...] = ()):
     return model.from_db(using, [f.attname for f in _fields(model, skip)], values)
 
 
+def others(model, *kept: str) -> tuple[str, ...]:
+    """The names of ``model``'s fields other than ``kept``: a ``skip`` that reads only those."""
+    return tuple(f.name for f in model._meta.concrete_fields if f.name not in kept)
+
+
 def width(model, skip: tuple[str, ...] = ()) -> int:
     """How many values ``columns(model, …, skip)`` reads: where the next model's begin."""
     return len(_fields(model, skip))
@@ -134,7 +139,9 @@ def run(statement: str, params: list) -> list[tuple]:
             return cursor.fetchall() if cursor.description else []
     with prepared_cursor() as cursor:
         cursor.execute(_numbered(statement), params)
-        return cursor.fetchall() if cursor.description else []
+        # not ``description``: psycopg builds an object per column for it, a hundred for a
+        # dossier with its version and units, costlier than the rows
+        return cursor.fetchall() if cursor.cursor.rownumber is not None else []
 
 
 @functools.cache

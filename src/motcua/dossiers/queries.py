@@ -198,22 +198,25 @@ def track(code: str, second_factor: str, *, client: str = "") -> Dossier:
 # to answer them, and PostgreSQL longer to plan them than to run them.
 
 
+# A unit's columns beyond its key, code and name: the lookup shows only the name (the rest
+# is read if ever asked for).
+UNIT_DETAILS = db_rows.others(Unit, "id", "code", "name")
+
+
 def _tracked(code: str) -> Dossier | None:
-    """The dossier with ``code``, its version (without its long texts), receiving and current
-    units in place."""
+    """The dossier with ``code``, its version (without its long texts) and receiving unit (its
+    name) in place."""
     found = db_rows.run(_tracked_statement(), [code])
     if not found:
         return None
     found = found[0]
     dossier_end = db_rows.width(Dossier)
     version_end = dossier_end + db_rows.width(ProcedureVersion, LONG_TEXTS)
-    unit_end = version_end + db_rows.width(Unit)
     dossier = db_rows.load(Dossier, found[:dossier_end])
     dossier.version = db_rows.load(
         ProcedureVersion, found[dossier_end:version_end], skip=LONG_TEXTS
     )
-    dossier.receiving_unit = db_rows.load(Unit, found[version_end:unit_end])
-    dossier.current_unit = db_rows.load(Unit, found[unit_end:])
+    dossier.receiving_unit = db_rows.load(Unit, found[version_end:], skip=UNIT_DETAILS)
     return dossier
 
 
@@ -222,22 +225,23 @@ def _tracked_statement() -> str:
     return f"""
         SELECT {db_rows.columns(Dossier, "d")},
                {db_rows.columns(ProcedureVersion, "v", skip=LONG_TEXTS)},
-               {db_rows.columns(Unit, "r")}, {db_rows.columns(Unit, "c")}
+               {db_rows.columns(Unit, "r", skip=UNIT_DETAILS)}
         FROM {Dossier._meta.db_table} d
         JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.version_id
         JOIN {Unit._meta.db_table} r ON r.id = d.receiving_unit_id
-        JOIN {Unit._meta.db_table} c ON c.id = d.current_unit_id
         WHERE d.code = %s"""
 
 
 def history(dossier: Dossier) -> list[Event]:
-    """``dossier``'s events in order, each with its unit in place."""
+    """``dossier``'s events in order, each with its unit (its name) in place."""
     found = db_rows.run(_history_statement(), [dossier.pk])
     split = db_rows.width(Event)
     events = []
     for values in found:
         event = db_rows.load(Event, values[:split])
-        event.unit = db_rows.load(Unit, values[split:]) if values[split] is not None else None
+        event.unit = (
+            db_rows.load(Unit, values[split:], skip=UNIT_DETAILS) if values[split] else None
+        )
         events.append(event)
     return events
 
@@ -245,6 +249,6 @@ def history(dossier: Dossier) -> list[Event]:
 @functools.cache
 def _history_statement() -> str:
     return f"""
-        SELECT {db_rows.columns(Event, "e")}, {db_rows.columns(Unit, "u")}
+        SELECT {db_rows.columns(Event, "e")}, {db_rows.columns(Unit, "u", skip=UNIT_DETAILS)}
         FROM {Event._meta.db_table} e LEFT JOIN {Unit._meta.db_table} u ON u.id = e.unit_id
         WHERE e.dossier_id = %s ORDER BY e.seq"""
