@@ -89,21 +89,15 @@ def via_sql(people, clients, seconds, limit, settings=()):
 
 
 def via_http(people, clients, seconds, limit, workers):
-    names = [n for n, _ in people]
-    tokens = httpload.tokens(names)
-    levels = dict(people)
-
-    def make(client: int, rng: random.Random) -> httpload.Request:
-        name = rng.choice(names)
-        return httpload.Request(
-            "GET", f"/api/v1/dossiers?limit={limit}", None, tokens[name], levels[name]
-        )
-
+    """Every official's first page in turn, each with their own API token."""
+    tokens = httpload.tokens([n for n, _ in people])
+    requests = [
+        httpload.Request("GET", f"/api/v1/dossiers?limit={limit}", token=tokens[name])
+        for name, _ in people
+    ]
     with httpload.server(workers) as srv:
-        httpload.load(srv, clients, 3, make, warmup=0)
-        results, _, cpu = httpload.load(srv, clients, seconds, make)
-    ok = [(r.seconds, r.tag) for r in results if r.status == 200]
-    return ok, httpload.errors(results, {200}), cpu
+        done, cpu = httpload.replay(srv, clients, seconds, requests)
+    return done, done.unexpected({200}), cpu
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -126,15 +120,19 @@ def main(argv: list[str] | None = None) -> dict:
     from motcua.dossiers.models import Dossier
 
     people = officials()
+    by_level = {}
     if args.via == "sql":
         results, unexpected, cpu = via_sql(people, args.clients, args.seconds, args.limit, args.set)
-    else:
-        results, unexpected, cpu = via_http(
+        per_second = round(len(results) / args.seconds, 1)
+        latency = common.latency_summary([s for s, _ in results])
+        cpu_per = cpu.per(len(results))
+        for level in sorted({lv for _, lv in results}):
+            by_level[level] = common.latency_summary([s for s, lv in results if lv == level])
+    else:  # wrk measures all pages together
+        done, unexpected, cpu = via_http(
             people, args.clients, args.seconds, args.limit, args.workers
         )
-    by_level = {}
-    for level in sorted({lv for _, lv in results}):
-        by_level[level] = common.latency_summary([s for s, lv in results if lv == level])
+        per_second, latency, cpu_per = done.per_second, done.latency, cpu.per(done.in_window)
     return common.report(
         "lists",
         {
@@ -144,9 +142,9 @@ def main(argv: list[str] | None = None) -> dict:
             "workers": args.workers if args.via == "http" else None,
             "dossiers": Dossier.objects.count(),
             "officials": len(people),
-            "per_second": round(len(results) / args.seconds, 1),
-            "latency": common.latency_summary([s for s, _ in results]),
-            "cpu_ms_per_page": cpu.per(len(results)),
+            "per_second": per_second,
+            "latency": latency,
+            "cpu_ms_per_page": cpu_per,
             "others_cores": cpu.others_cores(),
             "by_level": by_level,
             "unexpected": unexpected,

@@ -4,7 +4,7 @@ Codes are drawn from the loaded history (every state, two years); one lookup in 
 wrong second factor and must answer «not found», as a stranger guessing codes would.
 
     .venv/bin/python -m bench.tracking --via sql  --clients 8   # dossier + its history
-    .venv/bin/python -m bench.tracking --via http --clients 8   # POST /api/v1/tracking
+    .venv/bin/python -m bench.tracking --via http --clients 8   # POST /api/v1/tracking (wrk)
 
 ``--via sql`` runs the two statements the lookup makes (the dossier by code with its
 procedure and units; its events with their units) on one connection per client.
@@ -88,17 +88,14 @@ def via_sql(cases, clients: int, seconds: float):
 
 
 def via_http(cases, clients: int, seconds: float, workers: int):
-    def make(client: int, rng: random.Random) -> httpload.Request:
-        code, factor, found = rng.choice(cases)
-        body = {"code": code, "second_factor": factor}
-        return httpload.Request("POST", "/api/v1/tracking", body, tag="found" if found else "no")
-
+    requests = [
+        httpload.Request("POST", "/api/v1/tracking", {"code": code, "second_factor": factor})
+        for code, factor, _ in cases
+    ]
     with httpload.server(workers) as srv:
-        httpload.load(srv, clients, 3, make, warmup=0)
-        results, _, cpu = httpload.load(srv, clients, seconds, make)
-    wrong = [r for r in results if r.status != (200 if r.tag == "found" else 404)]
-    unexpected = httpload.errors(wrong, set())
-    return [r.seconds for r in results if r not in wrong], unexpected, cpu
+        done, cpu = httpload.replay(srv, clients, seconds, requests)
+    # one lookup in ten has a wrong second factor: 404, as for a stranger
+    return done, done.unexpected({200, 404}), cpu
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -115,8 +112,11 @@ def main(argv: list[str] | None = None) -> dict:
     cases = sample(5000)
     if args.via == "sql":
         results, unexpected, cpu = via_sql(cases, args.clients, args.seconds)
+        per_second = round(len(results) / args.seconds, 1)
+        latency, cpu_per = common.latency_summary(results), cpu.per(len(results))
     else:
-        results, unexpected, cpu = via_http(cases, args.clients, args.seconds, args.workers)
+        done, unexpected, cpu = via_http(cases, args.clients, args.seconds, args.workers)
+        per_second, latency, cpu_per = done.per_second, done.latency, cpu.per(done.in_window)
     return common.report(
         "tracking",
         {
@@ -124,9 +124,9 @@ def main(argv: list[str] | None = None) -> dict:
             "clients": args.clients,
             "workers": args.workers if args.via == "http" else None,
             "dossiers": Dossier.objects.count(),
-            "per_second": round(len(results) / args.seconds, 1),
-            "latency": common.latency_summary(results),
-            "cpu_ms_per_lookup": cpu.per(len(results)),
+            "per_second": per_second,
+            "latency": latency,
+            "cpu_ms_per_lookup": cpu_per,
             "others_cores": cpu.others_cores(),
             "unexpected": unexpected,
         },

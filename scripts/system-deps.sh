@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages Mot Cua needs (pango and fonts for PDFs, poppler for reading
-# them back in tests, chromium for browser tests). As root it installs what is missing;
-# otherwise it prints the exact command and stops.
+# them back in tests, chromium for browser tests, wrk for the HTTP benchmarks). As root it
+# installs what is missing; otherwise it prints the exact command and stops.
 set -eu
 here=$(dirname "$0")
 missing=""
