@@ -31,24 +31,30 @@ def officials() -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
-def page_sql(username: str, limit: int) -> list[tuple[str, None]]:
+def page_sql(username: str, limit: int) -> list[tuple[str, list | None]]:
     """The statements the API runs for ``username``'s list page (``list_dossiers``: the
     roles, the scope's units, the page's keys, its rows, their versions, units and
-    assignees), captured from a real call; the token check is left out."""
+    assignees), with their parameters, captured from a real call; the token check is left
+    out."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
-    with CaptureQueriesContext(connection) as captured:
+    captured = []
+
+    def keep(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
         assert client.get(f"/api/v1/dossiers?limit={limit}").status_code == 200
     # the session and user of the test login are the test client's, not the API's
-    return [(q["sql"], None) for q in captured.captured_queries if "django_session" not in q["sql"]
-            and 'FROM "auth_user" WHERE "auth_user"."id" = ' not in q["sql"]]  # fmt: skip
+    return [(sql, params) for sql, params in captured if "django_session" not in sql
+            and 'FROM "auth_user" WHERE "auth_user"."id" = ' not in sql]  # fmt: skip
 
 
 def via_sql(people, clients, seconds, limit, settings=()):
@@ -65,8 +71,10 @@ def via_sql(people, clients, seconds, limit, settings=()):
 
     def client(i: int) -> None:
         rng = random.Random(i)
-        # Client-side binding, as Django sends it (no server-side prepared plans).
+        # As the API sends them: Django's statements bound client-side, the ones written
+        # out with PostgreSQL's $n placeholders prepared (core.rows)
         with psycopg.connect(common.BENCH_URL, cursor_factory=psycopg.ClientCursor) as conn:
+            prepared = psycopg.RawCursor(conn)
             pids.append(conn.info.backend_pid)
             for setting in settings:
                 conn.execute(f"SET {setting}")
@@ -75,7 +83,10 @@ def via_sql(people, clients, seconds, limit, settings=()):
                 name = rng.choice(people)[0]
                 t0 = time.perf_counter()
                 for sql, params in statements[name]:
-                    conn.execute(sql, params).fetchall()
+                    if "$1" in sql:
+                        prepared.execute(sql, params, prepare=True).fetchall()
+                    else:
+                        conn.execute(sql, params).fetchall()
                 if now >= begin:
                     results[i].append((time.perf_counter() - t0, levels[name]))
             cpu.wait()  # the server process lives until its CPU time is read
