@@ -21,3 +21,9 @@ def on_dossier_changed(sender, dossier: Dossier, event=None, **kwargs) -> None:
 def on_rated(sender, rating=None, **kwargs) -> None:
     if rating is not None:
         rollup.note(rating.dossier_id)
+
+
+def on_unit_moved(sender, old_path: str, new_path: str, **kwargs) -> None:
+    """Facts copy their units' paths and tallies are filed under every unit above them: a
+    move re-files them in its own transaction (``rollup.refile``)."""
+    rollup.refile(old_path, new_path)

@@ -28,13 +28,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 
 from motcua.core import rows
 from motcua.dossiers.models import State
 
 from .facts import build, dossiers_with_inputs
 from .models import DossierFact, PendingChange
-from .tallies import Delta
+from .tallies import Delta, ensure_pairs
 
 BATCH = 1000  # notes per transaction: big enough to share tally rows, short enough to lock
 LOCK_KEY = 7660001  # pg_advisory_xact_lock key of roll-ups (any number no one else uses)
@@ -160,6 +162,35 @@ def roll(dossier_ids: list[int]) -> Progress:
     for i in range(0, len(written), FACT_ROWS):
         _upsert_facts(written[i : i + FACT_ROWS])
     return Progress(dossiers=len(ids), facts=len(written) + len(removed), tally_rows=delta.apply())
+
+
+def refile(old_path: str, new_path: str) -> int:
+    """A unit moved, with its subtree, from ``old_path`` to ``new_path`` (communes merged, a
+    division moved): the facts of dossiers resolved or received in it take the new paths, and
+    their counts leave the tallies of the units above its old place for those above the new
+    one (the units above both keep theirs). In the move's transaction, under ``lock``;
+    returns the tally rows moved."""
+    lock()
+    moved = DossierFact.objects.filter(
+        Q(unit_path__startswith=old_path) | Q(receiving_path__startswith=old_path)
+    )
+    delta = Delta()
+    for fact in moved.iterator(chunk_size=2000):
+        delta.add(fact, -1)
+        fact.unit_path = _moved(fact.unit_path, old_path, new_path)
+        fact.receiving_path = _moved(fact.receiving_path, old_path, new_path)
+        delta.add(fact, +1)
+    for column in ("unit_path", "receiving_path"):
+        DossierFact.objects.filter(**{f"{column}__startswith": old_path}).update(
+            **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}
+        )
+    pattern = new_path + "%"  # paths are digits and slashes: nothing to escape
+    ensure_pairs("(f.unit_path LIKE %s OR f.receiving_path LIKE %s)", [pattern, pattern])
+    return delta.apply()
+
+
+def _moved(path: str, old_path: str, new_path: str) -> str:
+    return new_path + path[len(old_path) :] if path.startswith(old_path) else path
 
 
 # 66 columns × 400 rows stay under SQLite's 32 766 parameters a statement.
