@@ -49,7 +49,6 @@ def under(path: str) -> Q:
 # A procedure version's long texts: never shown beside a dossier, and the bulk of its row.
 LONG_TEXTS = ("description", "procedure_steps", "methods", "conditions", "legal_basis",
               "search_name", "search_body", "result_name")  # fmt: skip
-VERSION_TEXTS = tuple(f"version__{name}" for name in LONG_TEXTS)
 
 # The order of every official's list: nearest due date first, undated last, then by key.
 DUE_ORDER = (F("due_at").asc(nulls_last=True), "pk")
@@ -194,12 +193,9 @@ def track(code: str, second_factor: str, *, client: str = "") -> Dossier:
 
 
 # The lookup's two statements, written out and prepared (core.rows.run): Django took longer
-# to build these (every column of a dossier, its version and two units) than PostgreSQL took
-# to answer them, and PostgreSQL longer to plan them than to run them.
-
-
-# A unit's columns beyond its key, code and name: the lookup shows only the name (the rest
-# is read if ever asked for).
+# to build them (every column of a dossier, its version and units) than PostgreSQL took to
+# answer them, and PostgreSQL longer to plan them than to run them. Of a unit the lookup
+# shows only the name; its other columns are read if ever asked for.
 UNIT_DETAILS = db_rows.others(Unit, "id", "code", "name")
 
 
