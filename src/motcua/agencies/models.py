@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from .signals import unit_moved
+from .signals import rebased, unit_moved
 
 
 class Level(models.TextChoices):
@@ -91,7 +91,7 @@ class Unit(models.Model):
             self.path, self.depth = new_path, new_path.count("/") - 2
             if old_path:
                 for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    child_path = new_path + child.path[len(old_path) :]
+                    child_path = rebased(child.path, old_path, new_path)
                     Unit.objects.filter(pk=child.pk).update(
                         path=child_path, depth=child_path.count("/") - 2
                     )

@@ -1,7 +1,6 @@
 """What dossiers do when something they copy changes elsewhere."""
 
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
+from motcua.agencies.signals import rebase
 
 from .models import Dossier
 
@@ -14,7 +13,4 @@ def on_unit_moved(sender, old_path: str, new_path: str, **kwargs) -> None:
     communes, a department's division moved), its dossiers' paths move with it, in the same
     transaction — else the new parent's officials would not see them and the old parent's
     still would."""
-    for column in PATH_COLUMNS:
-        Dossier.objects.filter(**{f"{column}__startswith": old_path}).update(
-            **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}
-        )
+    rebase(Dossier.objects.all(), PATH_COLUMNS, old_path, new_path)

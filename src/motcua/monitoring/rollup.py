@@ -28,9 +28,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Q
 
+from motcua.agencies.signals import rebase, rebased
 from motcua.core import rows
 from motcua.dossiers.models import State
 
@@ -177,20 +177,13 @@ def refile(old_path: str, new_path: str) -> int:
     delta = Delta()
     for fact in moved.iterator(chunk_size=2000):
         delta.add(fact, -1)
-        fact.unit_path = _moved(fact.unit_path, old_path, new_path)
-        fact.receiving_path = _moved(fact.receiving_path, old_path, new_path)
+        fact.unit_path = rebased(fact.unit_path, old_path, new_path)
+        fact.receiving_path = rebased(fact.receiving_path, old_path, new_path)
         delta.add(fact, +1)
-    for column in ("unit_path", "receiving_path"):
-        DossierFact.objects.filter(**{f"{column}__startswith": old_path}).update(
-            **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}
-        )
+    rebase(DossierFact.objects.all(), ("unit_path", "receiving_path"), old_path, new_path)
     pattern = new_path + "%"  # paths are digits and slashes: nothing to escape
     ensure_pairs("(f.unit_path LIKE %s OR f.receiving_path LIKE %s)", [pattern, pattern])
     return delta.apply()
-
-
-def _moved(path: str, old_path: str, new_path: str) -> str:
-    return new_path + path[len(old_path) :] if path.startswith(old_path) else path
 
 
 # 66 columns × 400 rows stay under SQLite's 32 766 parameters a statement.
