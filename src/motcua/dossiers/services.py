@@ -5,6 +5,7 @@ transition table (``transitions.TABLE``) and who may act, applies the change, ap
 event and returns the dossier — or raises a ``DomainError`` and changes nothing.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -177,14 +178,18 @@ def _implementing_units(version: ProcedureVersion, desk: Unit) -> tuple[list[Uni
     nearest to the root first), and whether the first is above it. Written out: Django took
     longer to build the statement than the database to answer it, and a procedure that every
     commune implements would load them all."""
+    found = db_rows.run(_implementing_statement(), [desk.path, version.pk])
+    return [db_rows.load(Unit, row[:-1]) for row in found], bool(found and found[0][-1])
+
+
+@functools.cache
+def _implementing_statement() -> str:
     links = ProcedureVersion.implementing_units.through._meta.db_table
-    found = db_rows.run(
+    return (
         f"SELECT {db_rows.columns(Unit, 'u')}, substr(%s, 1, length(u.path)) = u.path AS above "
         f"FROM {Unit._meta.db_table} u JOIN {links} l ON l.unit_id = u.id "
-        "WHERE l.procedureversion_id = %s ORDER BY above DESC, u.path LIMIT 2",
-        [desk.path, version.pk],
+        "WHERE l.procedureversion_id = %s ORDER BY above DESC, u.path LIMIT 2"
     )
-    return [db_rows.load(Unit, row[:-1]) for row in found], bool(found and found[0][-1])
 
 
 def _check_components(version: ProcedureVersion, components: list[dict]) -> None:
